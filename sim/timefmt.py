@@ -1,0 +1,108 @@
+"""Durations, ``"D6 10:00"`` times and working-day arithmetic.
+
+Simulation time is a float number of hours from ``D1 00:00``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+HOURS_PER_DAY = 24.0
+
+_DURATION_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(min|m|h|d)\s*$")
+_UNIT_HOURS = {"min": 1 / 60, "m": 1 / 60, "h": 1.0, "d": HOURS_PER_DAY}
+_TIME_RE = re.compile(r"^D(\d{1,5})(?:\s+(\d{1,2}):(\d{2}))?$")
+_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class TimeFormatError(ValueError):
+    """A duration, time or clock string that cannot be read."""
+
+
+def parse_duration(value: object) -> float:
+    """Read a duration as hours: a number, or ``"90min"``, ``"2h"``, ``"1.5d"``."""
+    if isinstance(value, bool):
+        raise TimeFormatError(f"expected a duration, found {value!r}")
+    if isinstance(value, int | float):
+        hours = float(value)
+    elif isinstance(value, str):
+        match = _DURATION_RE.match(value)
+        if match is None:
+            raise TimeFormatError(
+                f'expected a duration such as 2, "90min", "2h" or "1.5d", found {value!r}'
+            )
+        hours = float(match.group(1)) * _UNIT_HOURS[match.group(2)]
+    else:
+        raise TimeFormatError(f"expected a duration, found {type(value).__name__}")
+    if not math.isfinite(hours):
+        raise TimeFormatError(f"expected a finite duration, found {value!r}")
+    if hours < 0:
+        raise TimeFormatError(f"a duration is never negative, found {value!r}")
+    return hours
+
+
+def parse_clock(value: object) -> float:
+    """Read ``"HH:MM"`` as hours after midnight (``"24:00"`` allowed)."""
+    if not isinstance(value, str) or (match := _CLOCK_RE.match(value)) is None:
+        raise TimeFormatError(f'expected a clock time "HH:MM", found {value!r}')
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if minute >= 60 or hour > 24 or (hour == 24 and minute):
+        raise TimeFormatError(f"no such clock time: {value!r}")
+    return hour + minute / 60
+
+
+@dataclass(frozen=True, slots=True)
+class DayTime:
+    """A time written ``"D6 10:00"``; ``clock`` is ``None`` for ``"D6"`` (start of working day)."""
+
+    day: int
+    clock: float | None = None
+
+    def hours(self, day_start: float) -> float:
+        """Hours from ``D1 00:00``."""
+        clock = day_start if self.clock is None else self.clock
+        return (self.day - 1) * HOURS_PER_DAY + clock
+
+    def __str__(self) -> str:
+        if self.clock is None:
+            return f"D{self.day}"
+        return f"D{self.day} {format_clock(self.clock)}"
+
+
+def parse_time(value: object) -> DayTime:
+    """Read ``"D<day> HH:MM"`` or ``"D<day>"``."""
+    if not isinstance(value, str) or (match := _TIME_RE.match(value.strip())) is None:
+        raise TimeFormatError(f'expected a time such as "D6 10:00" or "D6", found {value!r}')
+    day = int(match.group(1))
+    if day < 1:
+        raise TimeFormatError(f"days count from D1, found {value!r}")
+    if match.group(2) is None:
+        return DayTime(day)
+    return DayTime(day, parse_clock(f"{match.group(2)}:{match.group(3)}"))
+
+
+def format_clock(hours: float) -> str:
+    """``10.5`` -> ``"10:30"``."""
+    minutes = round(hours * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_time(hours: float) -> str:
+    """Hours from ``D1 00:00`` -> ``"D12 17:30"``."""
+    minutes = round(hours * 60)
+    day, rest = divmod(minutes, 24 * 60)
+    return f"D{day + 1} {rest // 60:02d}:{rest % 60:02d}"
+
+
+def format_duration(hours: float) -> str:
+    """``26.5`` -> ``"1d 2h30"``; ``0.75`` -> ``"45min"``."""
+    minutes = round(hours * 60)
+    if minutes < 60:
+        return f"{minutes}min"
+    days, rest = divmod(minutes, 24 * 60)
+    h, m = divmod(rest, 60)
+    text = f"{days}d " if days else ""
+    text += f"{h}h" + (f"{m:02d}" if m else "")
+    return text.strip()
