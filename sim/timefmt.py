@@ -8,8 +8,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.scenario.model import Calendar
 
 HOURS_PER_DAY = 24.0
+EPS = 1e-9
+DAY = HOURS_PER_DAY
 
 _DURATION_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(min|m|h|d)\s*$")
 _UNIT_HOURS = {"min": 1 / 60, "m": 1 / 60, "h": 1.0, "d": HOURS_PER_DAY}
@@ -106,3 +112,68 @@ def format_duration(hours: float) -> str:
     text = f"{days}d " if days else ""
     text += f"{h}h" + (f"{m:02d}" if m else "")
     return text.strip()
+
+
+class WorkingTime:
+    """Answers "is this working time?" and "when is the next working time?"."""
+
+    __slots__ = ("day_end", "day_length", "day_start", "rest")
+
+    def __init__(self, calendar: Calendar) -> None:
+        self.day_start = calendar.day_start
+        self.day_end = calendar.day_end
+        self.day_length = calendar.day_end - calendar.day_start
+        self.rest = calendar.rest_days
+
+    def day_of(self, t: float) -> int:
+        """Day number (1-based) of time ``t``."""
+        return int(math.floor((t + EPS) / DAY)) + 1
+
+    def window(self, t: float) -> tuple[float, float] | None:
+        """The working window ``(start, end)`` containing ``t``, if ``t`` is working time."""
+        day = self.day_of(t)
+        if day in self.rest:
+            return None
+        base = (day - 1) * DAY
+        start, end = base + self.day_start, base + self.day_end
+        if start - EPS <= t < end - EPS:
+            return start, end
+        return None
+
+    def next_start(self, t: float) -> float:
+        """The first working time at or after ``t``."""
+        if self.window(t) is not None:
+            return t
+        day = self.day_of(t)
+        base = (day - 1) * DAY
+        if t < base + self.day_start - EPS and day not in self.rest:
+            return base + self.day_start
+        day += 1
+        while day in self.rest:
+            day += 1
+        return (day - 1) * DAY + self.day_start
+
+    def next_day_start(self, t: float) -> float:
+        """The start of the first working day that begins after ``t``."""
+        day = self.day_of(t)
+        if t < (day - 1) * DAY + self.day_start - EPS and day not in self.rest:
+            return (day - 1) * DAY + self.day_start
+        day += 1
+        while day in self.rest:
+            day += 1
+        return (day - 1) * DAY + self.day_start
+
+    def working_hours(self, t0: float, t1: float) -> float:
+        """Working hours between ``t0`` and ``t1``."""
+        if t1 <= t0:
+            return 0.0
+        total = 0.0
+        first, last = self.day_of(t0), self.day_of(t1)
+        for day in range(first, last + 1):
+            if day in self.rest:
+                continue
+            base = (day - 1) * DAY
+            lo, hi = max(t0, base + self.day_start), min(t1, base + self.day_end)
+            if hi > lo:
+                total += hi - lo
+        return total

@@ -1,0 +1,90 @@
+"""The simulation engine: ``simulate(scenario, seed) -> RunResult``."""
+
+from __future__ import annotations
+
+from sim.engine.core import Engine
+from sim.engine.injects import schedule_injects
+from sim.engine.recorder import Event
+from sim.engine.state import DONE, PENDING, RUNNING, ActivityRun
+from sim.random import stream
+from sim.results import RunResult, build_result
+from sim.scenario.model import Activity, Scenario
+from sim.timefmt import format_time
+
+__all__ = ["default_time_cap", "simulate"]
+
+
+def default_time_cap(scenario: Scenario) -> float:
+    """How long a run may go on before it is stopped as stuck: 3x the programme, >= 60 days."""
+    return max(3 * scenario.horizon, scenario.horizon + 60 * 24.0)
+
+
+def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
+             plan: bool = False, time_cap: float | None = None) -> RunResult:
+    """Run the scenario once.
+
+    ``seed`` defaults to the scenario's ``seed`` (else 0). ``replication`` selects an
+    independent run of the same seed (used by ensembles). ``plan=True`` gives the plan:
+    expected durations and no injects.
+    """
+    run_seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
+
+    def stream_for(entity: str):  # type: ignore[no-untyped-def]
+        return stream(run_seed, replication, entity)
+
+    def draw(act: Activity) -> float:
+        if plan or not act.duration.is_random:
+            return act.duration.expected()
+        return act.duration.sample(stream_for(act.id))
+
+    engine = Engine(scenario, draw, time_cap if time_cap is not None
+                    else default_time_cap(scenario))
+    schedule_injects(engine, stream_for, enabled=not plan)
+    engine.run()
+    end = engine.env.now
+    stuck = _explain_stuck(engine) if engine.unfinished or engine.pending_adds else []
+    for activity_id, reason in stuck:
+        engine.log(Event(end, "stuck", activity_id, reason=reason))
+    if not plan:
+        for inject in scenario.injects:
+            if inject.id not in engine.fired:
+                engine.log(Event(end, "inject_skipped", inject=inject.id, reason="after_end"))
+    return build_result(scenario, run_seed, replication, engine.recorder.events,
+                        capped=engine.capped, plan=plan)
+
+
+def _explain_stuck(engine: Engine) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    prefix = f"time cap reached at {format_time(engine.env.now)}; " if engine.capped else ""
+    for run in engine.unfinished_runs():
+        out.append((run.act.id, prefix + _reason(engine, run)))
+    return out
+
+
+def _reason(engine: Engine, run: ActivityRun) -> str:
+    if run.state == PENDING:
+        waits = [d.target for d in run.act.after
+                 if (engine.phases[d.target].complete is False if d.on_phase
+                     else engine.runs.get(d.target) is None
+                     or engine.runs[d.target].state != DONE)]
+        waits += [f"phase {p}" for p in engine.phase_model[run.act.phase].after
+                  if not engine.phases[p].complete]
+        return "waits for unfinished " + ", ".join(waits) if waits else "waits for release"
+    if run.state == RUNNING:
+        return "still running"
+    blocked = run.blocked
+    if blocked is None:
+        return "ready but not started"
+    reason, name = blocked
+    if reason == "resource" and name is not None:
+        res = engine.resources[name]
+        need = dict(run.act.needs)[name]
+        text = f"needs {name} x{need}, capacity {res.now}"
+        if res.last_change:
+            text += f" since {res.last_change}"
+        return text + (f", {res.in_use} in use" if res.in_use else "")
+    if reason == "group_unavailable" and name is not None:
+        return f"group {name} unavailable since {engine.groups[name].last_change}"
+    if reason == "group" and name is not None:
+        return f"needs group {name}, {engine.groups[name].free} teams free"
+    return "waits for working time"

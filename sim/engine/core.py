@@ -1,0 +1,351 @@
+"""The SimPy model: one dispatcher owns all allocation; every change of state is logged.
+
+An activity gets every group team and resource unit it needs at once, or
+nothing. Time is in hours from D1 00:00.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from sim.engine.calendar import EPS, WorkingTime
+from sim.engine.plan import critical_path
+from sim.engine.recorder import Event, Recorder
+from sim.engine.state import (
+    DONE,
+    PAUSED,
+    PENDING,
+    READY,
+    RUNNING,
+    ActivityRun,
+    GroupState,
+    PhaseRun,
+    ResourceState,
+)
+from sim.scenario.model import Activity, Scenario
+
+
+class Engine:
+    """One run of a scenario. Build it, call :meth:`run`, read ``recorder.events``."""
+
+    def __init__(self, scenario: Scenario, draw: Callable[[Activity], float],
+                 time_cap: float) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment(initial_time=0.0)
+        self.recorder = Recorder()
+        self.log = self.recorder.events.append
+        self.clock = WorkingTime(scenario.calendar)
+        self.draw = draw
+        self.time_cap = time_cap
+        self.resources = {r.id: ResourceState(r.id, r.capacity, r.always)
+                          for r in scenario.resources}
+        self.groups = {g.id: GroupState(g.id, g.teams) for g in scenario.groups}
+        self.phase_model = {p.id: p for p in scenario.phases}
+        self.phases = {p.id: PhaseRun(p.id, p.start or 0.0) for p in scenario.phases}
+        self.runs: dict[str, ActivityRun] = {}
+        self.ready: list[ActivityRun] = []
+        self.ready_dirty = False
+        self.running: set[ActivityRun] = set()
+        self.unfinished = 0
+        self.pending_adds = 0
+        self.dispatch_pending = False
+        self.wakeups: set[float] = set()
+        self.done = self.env.event()
+        self.capped = False
+        self.fired: set[str] = set()
+        extra = [a for i in scenario.injects for a in i.activities]
+        plan = critical_path(scenario, extra) if scenario.dispatch == "critical_path" else None
+        self.latest_start = plan.latest_start if plan else {}
+        for phase in scenario.phases:
+            run = self.phases[phase.id]
+            run.after_left = len(phase.after)
+            for other in phase.after:
+                self.phases[other].phase_dependents.append(run)
+        for act in scenario.activities:
+            self._register(act)
+        for phase in self.phases.values():
+            if phase.left == 0 and phase.after_left == 0:
+                self._complete_phase(phase, 0.0)
+
+    # ------------------------------------------------------------ set-up
+
+    def _bound(self, act: Activity) -> bool:
+        phase = self.phase_model[act.phase]
+        if not phase.around_the_clock:
+            return True
+        return any(not self.resources[r].always for r, _ in act.needs)
+
+    def _key(self, run: ActivityRun) -> tuple[float, ...]:
+        act = self.scenario.dispatch
+        if act == "critical_path":
+            primary = self.latest_start.get(run.act.id, 0.0)
+        elif act == "priority":
+            primary = -run.act.priority
+        else:
+            primary = run.ready_at if run.ready_at is not None else 0.0
+        return (0.0 if run.first_start is not None else 1.0, primary, float(run.act.order))
+
+    def _register(self, act: Activity) -> ActivityRun:
+        run = ActivityRun(act, self.draw(act), self._bound(act))
+        self.runs[act.id] = run
+        self.unfinished += 1
+        phase = self.phases[act.phase]
+        run.phase = phase
+        phase.left += 1
+        now = self.env.now
+        for dep in act.after:
+            if dep.on_phase:
+                target_phase = self.phases[dep.target]
+                if target_phase.complete:
+                    run.dep_ready = max(run.dep_ready, now + dep.lag)
+                else:
+                    run.deps_left += 1
+                    target_phase.dependents.append((run, dep.lag))
+                continue
+            target = self.runs.get(dep.target)
+            if target is None or target.state == DONE:
+                end = target.seg_end if target is not None else now
+                run.dep_ready = max(run.dep_ready, end + dep.lag)
+            else:
+                run.deps_left += 1
+                target.dependents.append((run, dep.lag))
+        for other in self.phase_model[act.phase].after:
+            if not self.phases[other].complete:
+                run.deps_left += 1
+                self.phases[other].dependents.append((run, 0.0))
+        if run.deps_left == 0:
+            self._release(run)
+        return run
+
+    # ------------------------------------------------------------ scheduling helpers
+
+    def at(self, delay: float, callback: Callable[[Any], None]) -> None:
+        """Call ``callback`` after ``delay`` hours."""
+        event = self.env.timeout(max(delay, 0.0))
+        event.callbacks.append(callback)  # type: ignore[union-attr]
+
+    def request_dispatch(self) -> None:
+        if not self.dispatch_pending:
+            self.dispatch_pending = True
+            self.at(0.0, self._dispatch)
+
+    def _wake_at(self, t: float) -> None:
+        if t not in self.wakeups:
+            self.wakeups.add(t)
+            self.at(t - self.env.now, lambda _e: self._woken(t))
+
+    def _woken(self, t: float) -> None:
+        self.wakeups.discard(t)
+        self.request_dispatch()
+
+    # ------------------------------------------------------------ readiness
+
+    def _release(self, run: ActivityRun) -> None:
+        """All dependencies are met: ready now, or at the release time."""
+        when = max(run.dep_ready, run.act.not_before, run.phase.start if run.phase else 0.0)
+        if when > self.env.now + EPS:
+            self.at(when - self.env.now, lambda _e: self._make_ready(run))
+        else:
+            self._make_ready(run)
+
+    def _make_ready(self, run: ActivityRun) -> None:
+        now = self.env.now
+        run.state = READY
+        run.ready_at = now
+        run.key = self._key(run)
+        self.log(Event(now, "ready", run.act.id, phase=run.act.phase))
+        self._enqueue(run)
+
+    def _enqueue(self, run: ActivityRun) -> None:
+        self.ready.append(run)
+        self.ready_dirty = True
+        self.request_dispatch()
+
+    # ------------------------------------------------------------ the dispatcher
+
+    def _dispatch(self, _event: Any = None) -> None:
+        self.dispatch_pending = False
+        if self.ready_dirty:
+            self.ready.sort(key=lambda r: r.key)
+            self.ready_dirty = False
+        now = self.env.now
+        started = False
+        keep: list[ActivityRun] = []
+        for run in self.ready:
+            blocker = self._blocker(run, now)
+            if blocker is None:
+                self._start(run, now)
+                started = True
+                continue
+            keep.append(run)
+            if blocker != run.blocked:
+                run.blocked = blocker
+                reason, name = blocker
+                self.log(Event(now, "blocked", run.act.id,
+                               resource=name if reason == "resource" else None,
+                               group=name if reason in ("group", "group_unavailable") else None,
+                               reason=reason))
+        if started:
+            self.ready = keep
+
+    def _blocker(self, run: ActivityRun, now: float) -> tuple[str, str | None] | None:
+        """Why ``run`` cannot start now (``None``: it can)."""
+        remaining = run.remaining
+        if run.bound and remaining > 0:
+            window = self.clock.window(now)
+            if window is None:
+                self._wake_at(self.clock.next_start(now))
+                return ("calendar", None)
+            if (not run.act.splittable and now + remaining > window[1] + EPS
+                    and remaining <= self.clock.day_length + EPS):
+                self._wake_at(self.clock.next_day_start(now))
+                return ("fit", None)
+        for gid, teams in run.act.groups:
+            group = self.groups[gid]
+            if group.down:
+                return ("group_unavailable", gid)
+            if group.free < teams:
+                return ("group", gid)
+        for rid, amount in run.act.needs:
+            res = self.resources[rid]
+            if res.now - res.in_use < amount:
+                return ("resource", rid)
+        return None
+
+    # ------------------------------------------------------------ work
+
+    def _start(self, run: ActivityRun, now: float) -> None:
+        for gid, teams in run.act.groups:
+            self.groups[gid].free -= teams
+        for rid, amount in run.act.needs:
+            self.resources[rid].in_use += amount
+        resumed = run.first_start is not None
+        if not resumed:
+            run.first_start = now
+        run.state = RUNNING
+        run.blocked = None
+        run.seg_start = now
+        self.running.add(run)
+        self.log(Event(now, "resume" if resumed else "start", run.act.id, phase=run.act.phase))
+        self._schedule_end(run)
+
+    def _schedule_end(self, run: ActivityRun) -> None:
+        """Schedule the end of the running segment: finish, or pause at the end of the day."""
+        now = self.env.now
+        end = run.seg_start + run.remaining
+        split = False
+        if run.bound and run.remaining > 0 and (
+            run.act.splittable or run.remaining > self.clock.day_length + EPS
+        ):
+            window = self.clock.window(run.seg_start)
+            if window is not None and end > window[1] + EPS:
+                end, split = window[1], True
+        run.end_token += 1
+        token = run.end_token
+        run.seg_end = end
+        self.at(end - now, lambda _e: self._segment_over(run, token, split))
+
+    def _segment_over(self, run: ActivityRun, token: int, split: bool) -> None:
+        if token != run.end_token or run.state != RUNNING:
+            return
+        if split:
+            self.pause(run, "day_end")
+        else:
+            self._finish(run)
+
+    def _free(self, run: ActivityRun) -> None:
+        for gid, teams in run.act.groups:
+            self.groups[gid].free += teams
+        for rid, amount in run.act.needs:
+            self.resources[rid].in_use -= amount
+        self.running.discard(run)
+
+    def _finish(self, run: ActivityRun) -> None:
+        now = self.env.now
+        self._free(run)
+        run.state = DONE
+        run.remaining = 0.0
+        run.seg_end = now
+        self.log(Event(now, "finish", run.act.id, amount=run.work, phase=run.act.phase))
+        for dependent, lag in run.dependents:
+            self._dependency_met(dependent, now + lag)
+        phase = run.phase
+        assert phase is not None
+        phase.left -= 1
+        if phase.left == 0 and phase.after_left == 0 and not phase.complete:
+            self._complete_phase(phase, now)
+        self.unfinished -= 1
+        if self.unfinished == 0 and self.pending_adds == 0 and not self.done.triggered:
+            self.done.succeed()
+        self.request_dispatch()
+
+    def pause(self, run: ActivityRun, reason: str) -> None:
+        """Stop running work, free its units, and queue the rest of its work."""
+        now = self.env.now
+        run.remaining = max(0.0, run.remaining - (now - run.seg_start))
+        run.end_token += 1
+        self._free(run)
+        run.state = PAUSED
+        self.log(Event(now, "pause", run.act.id, reason=reason, amount=run.remaining,
+                       phase=run.act.phase, inject=None if reason == "day_end" else reason))
+        self._enqueue(run)
+
+    def add_work(self, run: ActivityRun, hours: float) -> None:
+        """A delay: more work for an activity that has not finished."""
+        run.work += hours
+        run.remaining += hours
+        if run.state == RUNNING:
+            self._schedule_end(run)
+
+    def _dependency_met(self, run: ActivityRun, ready_from: float) -> None:
+        run.dep_ready = max(run.dep_ready, ready_from)
+        run.deps_left -= 1
+        if run.deps_left == 0 and run.state == PENDING:
+            self._release(run)
+
+    def _complete_phase(self, phase: PhaseRun, now: float) -> None:
+        phase.complete = True
+        self.log(Event(now, "phase_end", phase=phase.id))
+        if phase.notified:
+            return
+        phase.notified = True
+        for run, lag in phase.dependents:
+            self._dependency_met(run, now + lag)
+        phase.dependents = []
+        for other in phase.phase_dependents:
+            other.after_left -= 1
+            if other.after_left == 0 and other.left == 0 and not other.complete:
+                self._complete_phase(other, now)
+
+    # ------------------------------------------------------------ the run
+
+    def run(self) -> None:
+        """Step until all work is done, nothing can happen any more, or the time cap."""
+        env, done, cap = self.env, self.done, self.time_cap
+        if self.unfinished == 0 and self.pending_adds == 0:
+            done.succeed()
+        step, peek = env.step, env.peek
+        while not done.triggered:
+            when = peek()
+            if when == float("inf"):
+                break  # nothing left to happen and work remains: stuck
+            if when > cap:
+                self.capped = True
+                break
+            step()
+
+    def add_activity(self, act: Activity) -> None:
+        """An activity that exists from now on (an ``add_activity`` inject)."""
+        phase = self.phases[act.phase]
+        if phase.complete:  # the phase ends again when the added work ends
+            phase.complete = False
+        self._register(act)
+
+    def unfinished_runs(self) -> list[ActivityRun]:
+        return [r for r in self.runs.values() if r.state != DONE]
+
+
+__all__ = ["DONE", "PAUSED", "PENDING", "READY", "RUNNING", "Engine"]

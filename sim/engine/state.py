@@ -1,0 +1,74 @@
+"""Run-time state of activities, phases, resources and groups during one run."""
+
+from __future__ import annotations
+
+from sim.scenario.model import Activity
+
+PENDING, READY, RUNNING, PAUSED, DONE = range(5)
+STATE_NAMES = ("pending", "ready", "running", "paused", "done")
+
+
+class ActivityRun:
+    """One activity instance while the simulation runs."""
+
+    __slots__ = (
+        "act", "blocked", "bound", "dep_ready", "deps_left", "dependents", "end_token",
+        "first_start", "key", "phase", "ready_at", "remaining", "seg_end", "seg_start",
+        "state", "work",
+    )
+
+    def __init__(self, act: Activity, work: float, bound: bool) -> None:
+        self.act = act
+        self.work = work  # total hours of work: drawn duration plus delays
+        self.remaining = work  # work left at seg_start
+        self.bound = bound  # keeps to the working day
+        self.state = PENDING
+        self.deps_left = 0
+        self.dep_ready = 0.0  # latest (finish + lag) among dependencies so far
+        self.dependents: list[tuple[ActivityRun, float]] = []
+        self.ready_at: float | None = None
+        self.first_start: float | None = None
+        self.seg_start = 0.0
+        self.seg_end = 0.0
+        self.end_token = 0
+        self.key: tuple[float, ...] = ()
+        self.blocked: tuple[str, str | None] | None = None
+        self.phase: PhaseRun | None = None
+
+
+class PhaseRun:
+    __slots__ = ("after_left", "complete", "dependents", "id", "left", "notified",
+                 "phase_dependents", "start")
+
+    def __init__(self, phase_id: str, start: float) -> None:
+        self.id = phase_id
+        self.start = start
+        self.left = 0  # unfinished activities
+        self.after_left = 0  # phases in `after` not yet complete
+        self.complete = False
+        self.notified = False  # dependents told once; added work may end the phase again
+        self.dependents: list[tuple[ActivityRun, float]] = []
+        self.phase_dependents: list[PhaseRun] = []
+
+
+class ResourceState:
+    __slots__ = ("always", "capacity", "id", "in_use", "last_change", "now")
+
+    def __init__(self, resource_id: str, capacity: int, always: bool) -> None:
+        self.id = resource_id
+        self.capacity = capacity
+        self.now = capacity  # capacity after outages
+        self.in_use = 0
+        self.always = always
+        self.last_change: str | None = None  # inject that last changed the capacity
+
+
+class GroupState:
+    __slots__ = ("down", "free", "id", "last_change", "teams")
+
+    def __init__(self, group_id: str, teams: int) -> None:
+        self.id = group_id
+        self.teams = teams
+        self.free = teams
+        self.down = 0  # overlapping group_unavailable injects in force
+        self.last_change: str | None = None

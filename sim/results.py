@@ -1,0 +1,429 @@
+"""RunResult: the event log of one run and everything derived from it (pure data).
+
+Every table and KPI here is computed from the event log alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sim.eventlog import Event
+from sim.scenario.model import Activity, Scenario
+from sim.timefmt import WorkingTime
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """One activity instance. Times are hours from D1 00:00; ``None`` if it never happened."""
+
+    id: str
+    base_id: str
+    name: str
+    phase: str
+    ready_h: float | None  # earliest possible start: dependencies, phase start, not_before met
+    start_h: float | None
+    end_h: float | None
+    work_h: float  # hours of work done: drawn duration plus delays
+    waited_h: float  # start - ready
+    paused_h: float  # total time between pauses and resumes
+    interruptions: int  # pauses (overnight splits and injects)
+    waited_for: str  # what it waited for longest: "resource:range", "group:ind", "calendar", ""
+    added_by: str | None = None  # inject that added it
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRow:
+    id: str
+    name: str
+    start_h: float | None
+    end_h: float | None
+    due_h: float | None
+    late_h: float | None  # end - due when late, else 0; None without due
+    limit_h: float | None
+    duration_h: float | None  # first start to last end
+    breach: bool  # duration above limit
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRow:
+    id: str
+    name: str
+    capacity: int
+    available_h: float  # hours it could be used in [0, end]: working time, or all of it
+    busy_unit_h: float  # unit-hours in use
+    lost_unit_h: float  # unit-hours taken away by injects
+    utilisation: float  # busy_unit_h / (capacity * available_h)
+    wait_h: float  # hours activities waited for it
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    id: str
+    name: str
+    teams: int
+    busy_team_h: float
+    busy_by_day: tuple[float, ...]  # team-hours per day D1..
+    wait_h: float
+    unavailable_h: float
+
+
+@dataclass(frozen=True, slots=True)
+class Bottleneck:
+    kind: str  # "resource" or "group"
+    id: str
+    wait_h: float
+
+
+@dataclass(frozen=True)
+class RunResult:
+    scenario: Scenario
+    seed: int
+    replication: int
+    events: tuple[Event, ...]
+    activities: tuple[ActivityRow, ...]
+    phases: dict[str, PhaseRow]
+    resources: dict[str, ResourceRow]
+    groups: dict[str, GroupRow]
+    bottlenecks: tuple[Bottleneck, ...]
+    end_h: float
+    planned_end_h: float
+    on_time: bool
+    stuck: tuple[dict[str, str], ...] = ()
+    capped: bool = False
+    plan: bool = False
+    calendar_wait_h: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.stuck
+
+    def activity(self, activity_id: str) -> ActivityRow:
+        for row in self.activities:
+            if row.id == activity_id:
+                return row
+        raise KeyError(activity_id)
+
+    def schedule(self) -> list[tuple[str, float | None, float | None]]:
+        """``(id, start, end)`` per activity, in written order."""
+        return [(a.id, a.start_h, a.end_h) for a in self.activities]
+
+    def summary(self) -> dict[str, Any]:
+        """The data of ``summary.json``."""
+        return {
+            "scenario": self.scenario.name,
+            "file": self.scenario.file,
+            "seed": self.seed,
+            "replication": self.replication,
+            "complete": self.complete,
+            "end_h": _r(self.end_h),
+            "planned_end_h": _r(self.planned_end_h),
+            "on_time": self.on_time,
+            "late_h": _r(max(0.0, self.end_h - self.planned_end_h)),
+            "phases": {
+                p.id: {"start_h": _r(p.start_h), "end_h": _r(p.end_h), "due_h": _r(p.due_h),
+                       "late_h": _r(p.late_h), "limit_h": _r(p.limit_h),
+                       "duration_h": _r(p.duration_h), "breach": p.breach}
+                for p in self.phases.values()
+            },
+            "resources": {
+                r.id: {"capacity": r.capacity, "utilisation": _r(r.utilisation, 4),
+                       "busy_unit_h": _r(r.busy_unit_h), "available_h": _r(r.available_h),
+                       "lost_unit_h": _r(r.lost_unit_h), "wait_h": _r(r.wait_h)}
+                for r in self.resources.values()
+            },
+            "groups": {
+                g.id: {"teams": g.teams, "busy_team_h": _r(g.busy_team_h), "wait_h": _r(g.wait_h),
+                       "unavailable_h": _r(g.unavailable_h)}
+                for g in self.groups.values()
+            },
+            "bottlenecks": [asdict(b) | {"wait_h": _r(b.wait_h)} for b in self.bottlenecks],
+            "calendar_wait_h": _r(self.calendar_wait_h),
+            "stuck": list(self.stuck),
+            "time_capped": self.capped,
+            "injects": inject_outcomes(self),
+        }
+
+
+def _r(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def inject_outcomes(result: RunResult) -> list[dict[str, Any]]:
+    """Each inject of the scenario: whether and when it hit."""
+    seen: dict[str, dict[str, Any]] = {}
+    for ev in result.events:
+        if ev.inject and ev.kind in ("inject", "inject_skipped", "inject_missed"):
+            status = {"inject": "hit", "inject_skipped": "skipped",
+                      "inject_missed": "missed"}[ev.kind]
+            seen.setdefault(ev.inject, {"status": status, "t": _r(ev.t), "reason": ev.reason})
+    return [{"id": i.id, "kind": i.kind, **seen.get(i.id, {"status": "not reached", "t": None,
+                                                             "reason": None})}
+            for i in result.scenario.injects]
+
+
+# ---------------------------------------------------------------- derivation
+
+
+def build_result(scenario: Scenario, seed: int, replication: int, events: Sequence[Event], *,
+                 capped: bool = False, plan: bool = False) -> RunResult:
+    """Derive every table and KPI from the event log."""
+    acts: dict[str, Activity] = {a.id: a for a in scenario.activities}
+    added_by: dict[str, str] = {}
+    for inject in scenario.injects:
+        for a in inject.activities:
+            acts[a.id] = a
+            added_by[a.id] = inject.id
+    per_act = _activity_rows(events, acts, added_by)
+    end = max((r.end_h for r in per_act if r.end_h is not None), default=0.0)
+    stuck = tuple({"activity": e.activity or "", "reason": e.reason or ""}
+                  for e in events if e.kind == "stuck")
+    if stuck:
+        end = max(end, events[-1].t if events else 0.0)
+    waits, calendar_wait = _waits(events, end)
+    resources = _resource_rows(scenario, events, end, waits)
+    groups = _group_rows(scenario, events, end, waits)
+    ranking = sorted(
+        (Bottleneck(kind, ident, hours) for (kind, ident), hours in waits.items() if hours > EPS),
+        key=lambda b: (-b.wait_h, b.kind, b.id),
+    )
+    planned = scenario.planned_end
+    return RunResult(
+        scenario=scenario, seed=seed, replication=replication, events=tuple(events),
+        activities=tuple(per_act), phases=_phase_rows(scenario, per_act),
+        resources=resources, groups=groups, bottlenecks=tuple(ranking), end_h=end,
+        planned_end_h=planned, on_time=not stuck and end <= planned + EPS, stuck=stuck,
+        capped=capped, plan=plan, calendar_wait_h=calendar_wait,
+    )
+
+
+def _activity_rows(events: Iterable[Event], acts: dict[str, Activity],
+                   added_by: dict[str, str]) -> list[ActivityRow]:
+    ready: dict[str, float] = {}
+    start: dict[str, float] = {}
+    end: dict[str, float] = {}
+    work: dict[str, float] = {}
+    paused: dict[str, float] = defaultdict(float)
+    pause_at: dict[str, float] = {}
+    interruptions: dict[str, int] = defaultdict(int)
+    blocked: dict[str, tuple[str, float]] = {}
+    waited_on: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for ev in events:
+        aid = ev.activity
+        if aid is None:
+            continue
+        kind = ev.kind
+        if kind == "ready":
+            ready.setdefault(aid, ev.t)
+        elif kind == "blocked":
+            _close_block(blocked, waited_on, aid, ev.t)
+            what = ev.reason or ""
+            if ev.resource:
+                what = f"resource:{ev.resource}"
+            elif ev.group:
+                what = f"group:{ev.group}"
+            blocked[aid] = (what, ev.t)
+        elif kind in ("start", "resume"):
+            _close_block(blocked, waited_on, aid, ev.t)
+            if kind == "start":
+                start.setdefault(aid, ev.t)
+            elif aid in pause_at:
+                paused[aid] += ev.t - pause_at.pop(aid)
+        elif kind == "pause":
+            pause_at[aid] = ev.t
+            interruptions[aid] += 1
+        elif kind == "finish":
+            end[aid] = ev.t
+            work[aid] = ev.amount or 0.0
+    rows = []
+    for aid, act in acts.items():
+        if aid in added_by and aid not in ready and aid not in start:
+            continue  # added by an inject that did not happen
+        r, s = ready.get(aid), start.get(aid)
+        waits = waited_on.get(aid, {})
+        top = max(waits.items(), key=lambda kv: (kv[1], kv[0]))[0] if waits else ""
+        rows.append(ActivityRow(
+            id=aid, base_id=act.base_id, name=act.name, phase=act.phase, ready_h=r, start_h=s,
+            end_h=end.get(aid), work_h=work.get(aid, 0.0),
+            waited_h=(s - r) if (s is not None and r is not None) else 0.0,
+            paused_h=paused.get(aid, 0.0), interruptions=interruptions.get(aid, 0),
+            waited_for=top, added_by=added_by.get(aid),
+        ))
+    return rows
+
+
+def _close_block(blocked: dict[str, tuple[str, float]],
+                 waited_on: dict[str, dict[str, float]], aid: str, t: float) -> None:
+    if aid in blocked:
+        what, since = blocked.pop(aid)
+        if t > since:
+            waited_on[aid][what] += t - since
+
+
+def _waits(events: Sequence[Event], end: float) -> tuple[dict[tuple[str, str], float], float]:
+    """Hours of waiting attributed to each (kind, id), and to the working day."""
+    open_: dict[str, tuple[str, str, float]] = {}
+    total: dict[tuple[str, str], float] = defaultdict(float)
+    calendar = 0.0
+    for ev in events:
+        aid = ev.activity
+        if aid is None or ev.kind not in ("blocked", "start", "resume", "stuck"):
+            continue
+        if aid in open_:
+            kind, ident, since = open_.pop(aid)
+            if kind == "calendar":
+                calendar += ev.t - since
+            else:
+                total[(kind, ident)] += ev.t - since
+        if ev.kind == "blocked":
+            if ev.resource:
+                open_[aid] = ("resource", ev.resource, ev.t)
+            elif ev.group:
+                open_[aid] = ("group", ev.group, ev.t)
+            else:
+                open_[aid] = ("calendar", "", ev.t)
+    for kind, ident, since in open_.values():
+        if kind == "calendar":
+            calendar += end - since
+        else:
+            total[(kind, ident)] += end - since
+    return total, calendar
+
+
+def usage_steps(result: RunResult, resource_id: str) -> list[tuple[float, int, int]]:
+    """``(t, units in use, capacity)`` after each change, for step charts."""
+    needs = {a.id: dict(a.needs).get(resource_id, 0) for a in _all_activities(result.scenario)}
+    capacity = next(r.capacity for r in result.scenario.resources if r.id == resource_id)
+    in_use = 0
+    steps: list[tuple[float, int, int]] = [(0.0, 0, capacity)]
+    for ev in result.events:
+        if ev.kind in ("start", "resume") and ev.activity and needs.get(ev.activity):
+            in_use += needs[ev.activity]
+        elif ev.kind in ("pause", "finish") and ev.activity and needs.get(ev.activity):
+            in_use -= needs[ev.activity]
+        elif ev.kind == "capacity" and ev.resource == resource_id and ev.amount is not None:
+            capacity = int(ev.amount)
+        else:
+            continue
+        if steps[-1][0] == ev.t:
+            steps[-1] = (ev.t, in_use, capacity)
+        else:
+            steps.append((ev.t, in_use, capacity))
+    return steps
+
+
+def group_steps(result: RunResult, group_id: str) -> list[tuple[float, int]]:
+    """``(t, teams busy)`` after each change."""
+    teams = {a.id: dict(a.groups).get(group_id, 0) for a in _all_activities(result.scenario)}
+    busy = 0
+    steps: list[tuple[float, int]] = [(0.0, 0)]
+    for ev in result.events:
+        if ev.activity is None or not teams.get(ev.activity):
+            continue
+        if ev.kind in ("start", "resume"):
+            busy += teams[ev.activity]
+        elif ev.kind in ("pause", "finish"):
+            busy -= teams[ev.activity]
+        else:
+            continue
+        if steps[-1][0] == ev.t:
+            steps[-1] = (ev.t, busy)
+        else:
+            steps.append((ev.t, busy))
+    return steps
+
+
+def _all_activities(scenario: Scenario) -> list[Activity]:
+    return list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
+
+
+def _integral(steps: Sequence[tuple[float, ...]], end: float, column: int = 1) -> float:
+    total = 0.0
+    for (t0, *v0), (t1, *_v1) in zip(steps, [*steps[1:], (end,)], strict=True):
+        if t1 > t0:
+            total += v0[column - 1] * (min(t1, end) - t0)
+    return total
+
+
+def _resource_rows(scenario: Scenario, events: Sequence[Event], end: float,
+                   waits: dict[tuple[str, str], float]) -> dict[str, ResourceRow]:
+    clock = WorkingTime(scenario.calendar)
+    proto = RunResult(scenario, 0, 0, tuple(events), (), {}, {}, {}, (), end, 0.0, True)
+    rows = {}
+    for res in scenario.resources:
+        steps = usage_steps(proto, res.id)
+        available = end if res.always else clock.working_hours(0.0, end)
+        busy = _integral(steps, end, 1)
+        lost = _integral([(t, res.capacity - c) for t, _u, c in steps], end, 1)
+        denominator = res.capacity * available
+        rows[res.id] = ResourceRow(
+            id=res.id, name=res.name, capacity=res.capacity, available_h=available,
+            busy_unit_h=busy, lost_unit_h=lost,
+            utilisation=busy / denominator if denominator > 0 else 0.0,
+            wait_h=waits.get(("resource", res.id), 0.0),
+        )
+    return rows
+
+
+def _group_rows(scenario: Scenario, events: Sequence[Event], end: float,
+                waits: dict[tuple[str, str], float]) -> dict[str, GroupRow]:
+    proto = RunResult(scenario, 0, 0, tuple(events), (), {}, {}, {}, (), end, 0.0, True)
+    days = max(scenario.days, int(end // 24) + 1)
+    rows = {}
+    for group in scenario.groups:
+        steps = group_steps(proto, group.id)
+        by_day = [0.0] * days
+        for (t0, busy), (t1, _b) in zip(steps, [*steps[1:], (end, 0)], strict=True):
+            t = t0
+            while busy and t < t1 - EPS:
+                day = int(t // 24)
+                stop = min(t1, (day + 1) * 24.0)
+                if day < days:
+                    by_day[day] += busy * (stop - t)
+                t = stop
+        down = 0.0
+        since: float | None = None
+        for ev in events:
+            if ev.group == group.id and ev.kind == "group_unavailable" and since is None:
+                since = ev.t
+            elif ev.group == group.id and ev.kind == "group_available" and since is not None:
+                down += ev.t - since
+                since = None
+        if since is not None:
+            down += max(0.0, end - since)
+        rows[group.id] = GroupRow(
+            id=group.id, name=group.name, teams=group.teams, busy_team_h=sum(by_day),
+            busy_by_day=tuple(by_day), wait_h=waits.get(("group", group.id), 0.0),
+            unavailable_h=down,
+        )
+    return rows
+
+
+def _phase_rows(scenario: Scenario, rows: Sequence[ActivityRow]) -> dict[str, PhaseRow]:
+    by_phase: dict[str, list[ActivityRow]] = defaultdict(list)
+    for row in rows:
+        by_phase[row.phase].append(row)
+    out = {}
+    for phase in scenario.phases:
+        members = by_phase.get(phase.id, [])
+        starts = [r.start_h for r in members if r.start_h is not None]
+        ends = [r.end_h for r in members if r.end_h is not None]
+        finished = bool(members) and len(ends) == len(members)
+        start = min(starts) if starts else None
+        end = max(ends) if finished else None
+        duration = end - start if (end is not None and start is not None) else None
+        late = None
+        if phase.due is not None and end is not None:
+            late = max(0.0, end - phase.due)
+        out[phase.id] = PhaseRow(
+            id=phase.id, name=phase.name, start_h=start, end_h=end, due_h=phase.due,
+            late_h=late, limit_h=phase.limit, duration_h=duration,
+            breach=bool(phase.limit is not None and duration is not None
+                        and duration > phase.limit + EPS),
+        )
+    return out
