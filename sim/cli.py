@@ -131,12 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="file to create (never overwritten)")
     p.set_defaults(func=cmd_new)
 
-    for register in _EXTRA_COMMANDS:
+    for register in _extra_commands():
         register(sub)
     return parser
 
 
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
+    from sim.commands import run
+
+    return [run.add_parser]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

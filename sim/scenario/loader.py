@@ -76,8 +76,8 @@ def validate_source(source: Source) -> tuple[ScenarioSpec | None, list[Problem]]
             return None, [source.problem("too-deep", "nested too deeply")]
         later = check(spec, source)
         if problems:  # what refers to a broken (removed) entry is not a new problem
-            later = [p for p in later if not (p.code == "unknown-reference"
-                                              and any(f"{i!r}" in p.message for i in pruned))]
+            later = [p for p in later if p.severity == "error" and not (
+                p.code == "unknown-reference" and any(f"{i!r}" in p.message for i in pruned))]
             return None, problems + later
         return spec, later
     return None, problems

@@ -1,0 +1,117 @@
+"""``tabletop run``: simulate once, print a summary, write a run directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.timefmt import format_duration, format_time
+
+if TYPE_CHECKING:
+    from sim.results import RunResult
+    from sim.scenario.model import Scenario
+
+
+def load_or_exit(file: str | None) -> tuple[Scenario, str]:
+    """The scenario (and its text), or the problems on stderr and exit status 2."""
+    from sim.cli import UsageError, _default_file, _report_problems
+    from sim.scenario import ScenarioError
+    from sim.scenario.loader import load_source
+    from sim.scenario.source import read_source
+
+    path = Path(file) if file else _default_file()
+    try:
+        source = read_source(path)
+        scenario = load_source(source)
+    except ScenarioError as exc:
+        _report_problems(exc.problems)
+        raise UsageError(f"{path}: not a valid scenario (see the problems above)") from None
+    for warning in scenario.warnings:
+        print(warning, file=sys.stderr)
+    return scenario, source.text
+
+
+def summary_text(result: RunResult) -> str:
+    """A compact, plain-text summary of one run."""
+    sc = result.scenario
+    lines = [f"{sc.name}: seed {result.seed}"]
+    if result.stuck:
+        lines.append(f"  INCOMPLETE: {len(result.stuck)} activities could not finish")
+        for item in result.stuck[:10]:
+            lines.append(f"    {item['activity']}: {item['reason']}")
+        if len(result.stuck) > 10:
+            lines.append(f"    ... and {len(result.stuck) - 10} more (see summary.json)")
+    else:
+        verdict = "on time" if result.on_time else (
+            f"LATE by {format_duration(result.end_h - result.planned_end_h)}")
+        lines.append(f"  finished {format_time(result.end_h)}, {verdict} "
+                     f"(planned end {format_time(result.planned_end_h)})")
+    for phase in result.phases.values():
+        parts = [f"  phase {phase.id:<22}"]
+        if phase.start_h is not None:
+            parts.append(f"{format_time(phase.start_h)} -> "
+                         + (format_time(phase.end_h) if phase.end_h is not None else "unfinished"))
+        if phase.due_h is not None and phase.late_h is not None:
+            parts.append("on time" if phase.late_h <= 0 else
+                         f"late {format_duration(phase.late_h)}")
+        if phase.limit_h is not None and phase.duration_h is not None:
+            state = "BREACH" if phase.breach else "within"
+            parts.append(f"{format_duration(phase.duration_h)} of {format_duration(phase.limit_h)}"
+                         f" limit: {state}")
+        lines.append("  ".join(parts))
+    if result.bottlenecks:
+        top = ", ".join(f"{b.id} ({b.kind}) {format_duration(b.wait_h)}"
+                        for b in result.bottlenecks[:3])
+        lines.append(f"  top bottlenecks (hours waited): {top}")
+    hit = sum(1 for e in result.events if e.kind == "inject")
+    if sc.injects:
+        lines.append(f"  injects: {hit} of {len(sc.injects)} hit")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.cli import EXIT_INPUT, EXIT_OK, UsageError
+    from sim.engine import simulate
+    from sim.rundir import RunDirError, new_run_dir, write_run_tables
+
+    scenario, text = load_or_exit(args.file)
+    if args.seed is not None and args.seed < 0:
+        raise UsageError("--seed must be a whole number >= 0")
+    result = simulate(scenario, args.seed)
+    print(summary_text(result))
+    stem = f"{Path(scenario.file).stem}-seed{result.seed}"
+    if result.stuck:
+        stem += "-INCOMPLETE"
+
+    def write(out: Path) -> None:
+        write_run_tables(result, out, text)
+        if not args.no_charts:
+            from sim.report import write_charts_and_report
+
+            write_charts_and_report(result, out, formats=args.format, dpi=args.dpi)
+
+    try:
+        out = new_run_dir(Path(args.out), stem, write, name=args.name)
+    except RunDirError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write under {args.out}: {exc.strerror or exc}") from None
+    print(f"  run directory: {out}")
+    return EXIT_INPUT if result.stuck else EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("run", help="simulate once; write summary, tables, charts and report")
+    p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (default: bundled)")
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
+    p.add_argument("--out", default="runs", metavar="DIR",
+                   help="parent directory of run directories (default: runs)")
+    p.add_argument("--name", metavar="NAME", help="name of the new run directory "
+                   "(default: <scenario>-seed<N>, numbered if taken)")
+    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"),
+                   help="chart format; repeat for several (default: png)")
+    p.add_argument("--dpi", type=int, default=110, help="chart resolution for PNG (default 110)")
+    p.add_argument("--no-charts", action="store_true", help="write tables only (faster)")
+    p.set_defaults(func=cmd_run)

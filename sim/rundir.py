@@ -1,0 +1,124 @@
+"""Run directories: written completely or not at all, never over an earlier run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.results import RunResult
+
+RUN_MARKER = "summary.json"
+REQUIRED = ("summary.json", "activities.csv", "events.jsonl")
+
+Writer = Callable[[Path], None]
+
+
+class RunDirError(Exception):
+    """A run directory that cannot be written or read."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "run"
+
+
+def new_run_dir(parent: Path, stem: str, write: Writer, *, name: str | None = None) -> Path:
+    """Write a run into a fresh directory under ``parent``, all at once.
+
+    ``write`` fills a temporary directory; it is renamed into place only when complete.
+    Without ``name``, ``stem``, ``stem-2``, ``stem-3``... is the first free name.
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    if name is not None and (parent / name).exists():
+        raise RunDirError(f"{parent / name} already exists; runs are never overwritten")
+    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+    try:
+        write(tmp)
+        candidates = [name] if name else [_slug(stem)] + [f"{_slug(stem)}-{k}"
+                                                           for k in range(2, 10_000)]
+        for candidate in candidates:
+            target = parent / candidate
+            if target.exists():
+                continue
+            try:
+                os.rename(tmp, target)  # atomic; fails if target appeared meanwhile
+            except OSError:
+                continue
+            return target
+        raise RunDirError(f"no free run directory name under {parent}")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n",
+                    encoding="utf-8")
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else (round(v, 4) if isinstance(v, float) else v)
+                         for v in row])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+ACTIVITY_COLUMNS = ("id", "base_id", "name", "phase", "ready_h", "start_h", "end_h", "work_h",
+                    "waited_h", "paused_h", "interruptions", "waited_for", "added_by")
+
+
+def write_run_tables(result: RunResult, out: Path, source_text: str | None) -> None:
+    """The minimum output contract: summary.json, activities.csv, events.jsonl (and more)."""
+    write_json(out / "summary.json", result.summary())
+    write_csv(out / "activities.csv", ACTIVITY_COLUMNS,
+              ([getattr(a, c) for c in ACTIVITY_COLUMNS] for a in result.activities))
+    with (out / "events.jsonl").open("w", encoding="utf-8") as handle:
+        for event in result.events:
+            handle.write(json.dumps(_event_dict(event)) + "\n")
+    write_csv(out / "phases.csv",
+              ("id", "name", "start_h", "end_h", "due_h", "late_h", "limit_h", "duration_h",
+               "breach"),
+              ([p.id, p.name, p.start_h, p.end_h, p.due_h, p.late_h, p.limit_h, p.duration_h,
+                p.breach] for p in result.phases.values()))
+    write_csv(out / "resources.csv",
+              ("id", "name", "capacity", "available_h", "busy_unit_h", "lost_unit_h",
+               "utilisation", "wait_h"),
+              ([r.id, r.name, r.capacity, r.available_h, r.busy_unit_h, r.lost_unit_h,
+                r.utilisation, r.wait_h] for r in result.resources.values()))
+    write_csv(out / "groups.csv", ("id", "name", "teams", "busy_team_h", "wait_h",
+                                   "unavailable_h"),
+              ([g.id, g.name, g.teams, g.busy_team_h, g.wait_h, g.unavailable_h]
+               for g in result.groups.values()))
+    if source_text:
+        suffix = Path(result.scenario.file).suffix or ".yaml"
+        (out / f"scenario{suffix}").write_text(source_text, encoding="utf-8")
+
+
+def _event_dict(event: Any) -> Mapping[str, Any]:
+    return event.as_dict()  # full float precision: a saved log rebuilds the exact run
+
+
+def check_run_dir(path: Path) -> dict[str, Any]:
+    """The summary of a complete run directory, or :class:`RunDirError` saying what is wrong."""
+    if not path.is_dir():
+        raise RunDirError(f"{path}: not a directory")
+    missing = [f for f in REQUIRED if not (path / f).is_file()]
+    if missing:
+        raise RunDirError(f"{path}: not a complete run directory (missing {', '.join(missing)})")
+    try:
+        summary = json.loads((path / RUN_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunDirError(f"{path / RUN_MARKER}: unreadable ({exc})") from None
+    if not isinstance(summary, dict) or "end_h" not in summary:
+        raise RunDirError(f"{path / RUN_MARKER}: not a tabletop run summary")
+    return summary
