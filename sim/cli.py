@@ -8,8 +8,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim import __version__
+
+if TYPE_CHECKING:
+    from sim.scenario.errors import Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -24,9 +28,9 @@ def _default_file() -> Path:
     return default_scenario()
 
 
-def _report_problems(problems: Sequence[object]) -> None:
+def _report_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        print(problem.format(), file=sys.stderr)  # type: ignore[attr-defined]
+        print(problem.format(), file=sys.stderr)
 
 
 # ------------------------------------------------------------------ validate
@@ -136,10 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extra_commands() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
-    from sim.commands import run
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-    return [run.add_parser]
+
+def _extra_commands() -> list[Registrar]:
+    from sim.commands import mc, run, synth
+
+    return [run.add_parser, synth.add_parser, mc.add_parsers]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,338 @@
+"""Monte Carlo ensembles: many replications, statistics streamed as runs come in.
+
+Replication ``i`` of seed ``s`` draws every random number from streams keyed by
+``(s, i, entity id)``, so results are identical whatever executor or worker
+count runs them, and two variants run with the same seed share their draws
+(common random numbers). Records are folded into the statistics in
+replication order, so floating-point sums are identical too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.criticality import critical_chain
+from sim.results import RunResult
+from sim.scenario.model import Scenario
+from sim.stats import Moments, Proportion, Quantiles, RankCorrelation
+from sim.timefmt import WorkingTime
+
+Progress = Callable[[int, int], None]
+
+
+# ---------------------------------------------------------------- what one run gives
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which numbers a replication record holds, in which order (from the scenario)."""
+
+    phases: tuple[str, ...]
+    limited: tuple[str, ...]  # phases with a limit
+    activities: tuple[str, ...]
+    resources: tuple[str, ...]
+    days: int
+    inputs: tuple[str, ...]  # labels of the uncertain inputs, for sensitivity
+    input_kinds: tuple[str, ...]  # "duration", "inject_hit", "inject_delay", "inject_time"
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Layout:
+        inputs: list[str] = []
+        kinds: list[str] = []
+        for act in scenario.activities:
+            if act.duration.is_random:
+                inputs.append(act.id)
+                kinds.append("duration")
+        for inj in scenario.injects:
+            if inj.probability < 1.0:
+                inputs.append(f"{inj.id} happens")
+                kinds.append("inject_hit")
+            if inj.delay is not None and inj.delay.is_random:
+                inputs.append(f"{inj.id} delay")
+                kinds.append("inject_delay")
+            if inj.at_latest > inj.at:
+                inputs.append(f"{inj.id} time")
+                kinds.append("inject_time")
+        return cls(
+            phases=tuple(p.id for p in scenario.phases),
+            limited=tuple(p.id for p in scenario.phases if p.limit is not None),
+            activities=tuple(a.id for a in scenario.activities),
+            resources=tuple(r.id for r in scenario.resources),
+            days=scenario.days,
+            inputs=tuple(inputs),
+            input_kinds=tuple(kinds),
+        )
+
+
+@dataclass(frozen=True)
+class Record:
+    """The compact outcome of one replication (what crosses process boundaries)."""
+
+    index: int
+    end_h: float
+    complete: bool
+    on_time: bool
+    phase_end: tuple[float, ...]
+    phase_late: tuple[float, ...]
+    phase_duration: tuple[float, ...]  # limited phases only
+    phase_breach: tuple[bool, ...]  # limited phases only
+    activity_end: tuple[float, ...]
+    critical: frozenset[int]  # indices into Layout.activities
+    util_by_day: tuple[tuple[float, ...], ...]  # [resource][day]
+    inputs: tuple[float, ...]
+    full: RunResult | None = None  # kept only for the first K runs
+
+
+def _nan(x: float | None) -> float:
+    return math.nan if x is None else x
+
+
+def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Record:
+    """Reduce a run to its record."""
+    phases = result.phases
+    ends = {a.id: a.end_h for a in result.activities}
+    index = {a: i for i, a in enumerate(layout.activities)}
+    chain = critical_chain(result)
+    return Record(
+        index=result.replication,
+        end_h=result.end_h,
+        complete=result.complete,
+        on_time=result.on_time,
+        phase_end=tuple(_nan(phases[p].end_h) for p in layout.phases),
+        phase_late=tuple(_nan(phases[p].late_h) for p in layout.phases),
+        phase_duration=tuple(_nan(phases[p].duration_h) for p in layout.limited),
+        phase_breach=tuple(phases[p].breach or phases[p].duration_h is None
+                           for p in layout.limited),
+        activity_end=tuple(_nan(ends.get(a)) for a in layout.activities),
+        critical=frozenset(index[a] for a in chain if a in index),
+        util_by_day=daily_utilisation(result, layout),
+        inputs=_inputs(result, layout),
+        full=result if keep else None,
+    )
+
+
+def daily_utilisation(result: RunResult, layout: Layout) -> tuple[tuple[float, ...], ...]:
+    """Share of each resource's available unit-hours in use, per programme day."""
+    scenario = result.scenario
+    clock = WorkingTime(scenario.calendar)
+    needs: dict[str, list[tuple[int, int]]] = {}
+    ridx = {r: i for i, r in enumerate(layout.resources)}
+    acts = list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
+    for act in acts:
+        needs[act.id] = [(ridx[r], n) for r, n in act.needs]
+    busy = [[0.0] * layout.days for _ in layout.resources]
+    in_use = [0] * len(layout.resources)
+    last = 0.0
+    horizon = layout.days * 24.0
+    for ev in result.events:
+        used = needs.get(ev.activity or "")
+        if not used or ev.kind not in ("start", "resume", "pause", "finish"):
+            continue
+        _spread(busy, in_use, last, min(ev.t, horizon))
+        last = min(ev.t, horizon)
+        sign = 1 if ev.kind in ("start", "resume") else -1
+        for r, n in used:
+            in_use[r] += sign * n
+    _spread(busy, in_use, last, min(result.end_h, horizon))
+    out = []
+    for r, res in enumerate(scenario.resources):
+        row = []
+        for day in range(layout.days):
+            base = day * 24.0
+            hours = 24.0 if res.always else clock.working_hours(base, base + 24.0)
+            row.append(busy[r][day] / (res.capacity * hours) if hours > 0 else 0.0)
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def _spread(busy: list[list[float]], in_use: list[int], t0: float, t1: float) -> None:
+    if t1 <= t0:
+        return
+    for r, units in enumerate(in_use):
+        if not units:
+            continue
+        t = t0
+        while t < t1:
+            day = int(t // 24.0)
+            stop = min(t1, (day + 1) * 24.0)
+            if day < len(busy[r]):
+                busy[r][day] += units * (stop - t)
+            t = stop
+
+
+def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
+    draws: dict[str, float] = result.extra.get("draws", {})
+    injects: dict[str, tuple[bool, float, float]] = result.extra.get("inject_draws", {})
+    out: list[float] = []
+    for label, kind in zip(layout.inputs, layout.input_kinds, strict=True):
+        if kind == "duration":
+            out.append(draws.get(label, math.nan))
+            continue
+        inject_id = label.rsplit(" ", 1)[0]
+        happens, when, delay = injects.get(inject_id, (False, math.nan, math.nan))
+        out.append(float(happens) if kind == "inject_hit" else
+                   (delay if happens else 0.0) if kind == "inject_delay" else when)
+    return tuple(out)
+
+
+def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
+              keep: int = 0) -> list[Record]:
+    """Replications ``start..stop-1`` (a unit of work for any executor)."""
+    from sim.engine import simulate
+
+    layout = Layout.of(scenario)
+    return [record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
+            for i in range(start, stop)]
+
+
+# ---------------------------------------------------------------- statistics
+
+
+@dataclass
+class EnsembleStats:
+    """Everything an ensemble reports, accumulated record by record."""
+
+    layout: Layout
+    planned_end_h: float
+    n: int = 0
+    end: Moments = field(default_factory=Moments)
+    end_q: Quantiles = field(default_factory=Quantiles)
+    on_time: Proportion = field(default_factory=Proportion)
+    complete: Proportion = field(default_factory=Proportion)
+    phase_late: list[Quantiles] = field(default_factory=list)
+    phase_late_m: list[Moments] = field(default_factory=list)
+    phase_p_late: list[Proportion] = field(default_factory=list)
+    limit_ok: list[Proportion] = field(default_factory=list)
+    limit_duration: list[Quantiles] = field(default_factory=list)
+    critical_counts: list[int] = field(default_factory=list)
+    finish_q: list[Quantiles] = field(default_factory=list)
+    util: list[list[Quantiles]] = field(default_factory=list)
+    sensitivity: RankCorrelation | None = None
+    kept: list[RunResult] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        lay = self.layout
+        self.phase_late = [Quantiles(bins=500) for _ in lay.phases]
+        self.phase_late_m = [Moments() for _ in lay.phases]
+        self.phase_p_late = [Proportion() for _ in lay.phases]
+        self.limit_ok = [Proportion() for _ in lay.limited]
+        self.limit_duration = [Quantiles(bins=500) for _ in lay.limited]
+        self.critical_counts = [0] * len(lay.activities)
+        self.finish_q = [Quantiles(bins=200) for _ in lay.activities]
+        self.util = [[Quantiles(warmup=200, bins=100) for _ in range(lay.days)]
+                     for _ in lay.resources]
+        self.sensitivity = RankCorrelation(len(lay.inputs)) if lay.inputs else None
+
+    def add(self, rec: Record) -> None:
+        self.n += 1
+        self.end.add(rec.end_h)
+        self.end_q.add(rec.end_h)
+        self.on_time.add(rec.on_time)
+        self.complete.add(rec.complete)
+        for i, late in enumerate(rec.phase_late):
+            if not math.isnan(late):
+                self.phase_late[i].add(late)
+                self.phase_late_m[i].add(late)
+                self.phase_p_late[i].add(late > 1e-9)
+        for i, (dur, breach) in enumerate(zip(rec.phase_duration, rec.phase_breach,
+                                              strict=True)):
+            self.limit_ok[i].add(not breach)
+            if not math.isnan(dur):
+                self.limit_duration[i].add(dur)
+        for i in rec.critical:
+            self.critical_counts[i] += 1
+        for i, end in enumerate(rec.activity_end):
+            if not math.isnan(end):
+                self.finish_q[i].add(end)
+        for r, row in enumerate(rec.util_by_day):
+            for d, u in enumerate(row):
+                self.util[r][d].add(u)
+        if self.sensitivity is not None:
+            xs = [0.0 if math.isnan(x) else x for x in rec.inputs]
+            self.sensitivity.add(xs, rec.end_h)
+        if rec.full is not None:
+            self.kept.append(rec.full)
+
+    # -------------------------------------------------------- answers
+
+    def criticality(self) -> dict[str, float]:
+        return {a: c / self.n for a, c in zip(self.layout.activities, self.critical_counts,
+                                              strict=True)} if self.n else {}
+
+    def tornado(self) -> list[tuple[str, float]]:
+        """Inputs by absolute rank correlation with the end time, largest first."""
+        if self.sensitivity is None:
+            return []
+        pairs = list(zip(self.layout.inputs, self.sensitivity.coefficients(), strict=True))
+        return sorted(pairs, key=lambda p: (-abs(p[1]), p[0]))
+
+    def advice(self, precision_h: float, confidence: float = 0.95) -> dict[str, Any]:
+        """Is n enough? CI half-widths against targets, and the n that would reach them."""
+        hw_end = self.end.half_width(confidence)
+        hw_p = self.on_time.half_width(confidence)
+        need_end = math.ceil(self.n * (hw_end / precision_h) ** 2) if precision_h > 0 else 0
+        p = self.on_time.p
+        target_p = 0.01
+        need_p = math.ceil((1.96**2) * p * (1 - p) / target_p**2) if not math.isnan(p) else 0
+        return {
+            "mean_end_half_width_h": hw_end, "target_h": precision_h,
+            "enough_for_mean_end": hw_end <= precision_h,
+            "runs_for_target_h": max(need_end, self.n),
+            "on_time_half_width": hw_p, "runs_for_1pct_on_time": max(need_p, 1),
+        }
+
+
+def chunks_for(n: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
+    """Split replications ``0..n-1`` into chunks: big enough to amortise, enough to balance."""
+    size = size or max(1, min(50, n // (4 * max(1, workers)) or 1))
+    return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+@dataclass(frozen=True)
+class EnsembleResult:
+    scenario: Scenario
+    seed: int
+    n: int
+    stats: EnsembleStats
+    missing: tuple[int, ...] = ()
+    executor: str = "local"
+    jobs: int = 1
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int = 1,
+             keep: int = 0, executor: Any = None, chunk: int | None = None,
+             progress: Progress | None = None) -> EnsembleResult:
+    """Run ``n`` replications and stream their statistics.
+
+    ``executor`` is an :class:`~sim.executors.Executor`; by default a local process pool
+    of ``jobs`` workers (in-process when ``jobs == 1``).
+    """
+    from sim.executors import LocalExecutor
+
+    if n < 1:
+        raise ValueError("an ensemble needs at least one replication")
+    run_seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
+    runner = executor if executor is not None else LocalExecutor(jobs)
+    stats = EnsembleStats(Layout.of(scenario), scenario.planned_end)
+    missing: list[int] = []
+    done = 0
+    plan = chunks_for(n, runner.workers, chunk)
+    for (start, stop), records in runner.map_chunks(scenario, run_seed, plan, keep):
+        if records is None:
+            missing.extend(range(start, stop))
+        else:
+            for rec in records:
+                stats.add(rec)
+        done += stop - start
+        if progress is not None:
+            progress(done, n)
+    return EnsembleResult(scenario, run_seed, n, stats, tuple(missing),
+                          executor=runner.name, jobs=runner.workers)
+

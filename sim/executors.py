@@ -1,0 +1,141 @@
+"""Where replications run: in this process, a local process pool, or a Dask cluster.
+
+Every executor hands back chunks in submission order, so statistics are folded
+in replication order and come out identical whatever runs them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from sim.ensemble import Record, run_chunk
+from sim.scenario.model import Scenario
+
+Chunk = tuple[int, int]
+Outcome = tuple[Chunk, list[Record] | None]  # None: these replications are missing
+
+
+class ExecutorError(Exception):
+    """An executor that cannot be used (bad address, cluster unreachable...)."""
+
+
+class Executor(Protocol):
+    name: str
+    workers: int
+
+    def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
+                   keep: int) -> Iterator[Outcome]: ...
+
+
+class LocalExecutor:
+    """``jobs == 1``: in this process. Otherwise a pool of worker processes."""
+
+    def __init__(self, jobs: int = 1, retries: int = 1) -> None:
+        if jobs < 1:
+            raise ExecutorError("--jobs must be at least 1")
+        self.workers = jobs
+        self.retries = retries
+        self.name = "local" if jobs == 1 else "process-pool"
+
+    def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
+                   keep: int) -> Iterator[Outcome]:
+        if self.workers == 1:
+            for start, stop in chunks:
+                yield (start, stop), run_chunk(scenario, seed, start, stop, keep)
+            return
+        yield from self._pool(scenario, seed, chunks, keep)
+
+    def _pool(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
+              keep: int) -> Iterator[Outcome]:
+        """Chunks in order, at most ``4 * workers`` in flight.
+
+        When a worker dies, the pool is replaced and the chunks that were in flight
+        run again one at a time, so the one that kills workers is found and reported
+        missing (after ``retries`` tries) while the others complete.
+        """
+        todo = deque(chunks)
+        tries = dict.fromkeys(chunks, 0)
+        careful = 0  # chunks left to run one at a time after a crash
+        pool = ProcessPoolExecutor(self.workers)
+        running: deque[tuple[Chunk, Future[list[Record]]]] = deque()
+        try:
+            while todo or running:
+                window = 1 if careful else 4 * self.workers
+                while todo and len(running) < window:
+                    c = todo.popleft()
+                    running.append((c, pool.submit(run_chunk, scenario, seed, c[0], c[1], keep)))
+                chunk, future = running.popleft()
+                try:
+                    records = future.result()
+                except BrokenProcessPool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = ProcessPoolExecutor(self.workers)
+                    again = [chunk] + [c for c, _f in running]
+                    running.clear()
+                    tries[chunk] += 1
+                    if tries[chunk] > self.retries:
+                        again.remove(chunk)
+                        yield chunk, None
+                    careful = len(again)
+                    todo.extendleft(reversed(again))
+                    continue
+                careful = max(0, careful - 1)
+                yield chunk, records
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Replications on an existing Dask distributed cluster (``tabletop-sim[cluster]``).
+
+    Every worker needs tabletop installed (the same version) so it can import
+    :func:`sim.ensemble.run_chunk`.
+    """
+
+    def __init__(self, address: str, *, timeout: float = 10.0, retries: int = 2) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ExecutorError("the Dask executor needs the `distributed` package: "
+                                "pip install 'tabletop-sim[cluster]'") from None
+        try:
+            self.client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ExecutorError(f"cannot reach a Dask scheduler at {address}: {exc}") from None
+        info = self.client.scheduler_info()
+        self.workers = max(1, sum(int(w.get("nthreads", 1))
+                                  for w in info.get("workers", {}).values()))
+        self.retries = retries
+        self.name = f"dask {address}"
+
+    def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
+                   keep: int) -> Iterator[Outcome]:
+        scattered = self.client.scatter(scenario, broadcast=True)
+        window = 4 * self.workers
+        todo = deque(chunks)
+        running: deque[tuple[Chunk, Any]] = deque()
+        while todo or running:
+            while todo and len(running) < window:
+                c = todo.popleft()
+                running.append((c, self.client.submit(
+                    run_chunk, scattered, seed, c[0], c[1], keep, retries=self.retries,
+                    pure=False)))
+            chunk, future = running.popleft()
+            try:
+                yield chunk, future.result()
+            except Exception:  # the task failed on every try (e.g. its workers died)
+                yield chunk, None
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def default_jobs() -> int:
+    """Worker processes to use when asked for ``--jobs 0`` (all cores)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))

@@ -1,0 +1,268 @@
+"""Streaming statistics for ensembles: memory stays fixed however many runs stream in.
+
+Each accumulator keeps its first ``warmup`` values exactly; after that, values
+go into fixed bins whose edges come from the warm-up (deterministic: results
+depend only on the values and their order, never on timing or worker count).
+While ``n <= warmup`` every figure is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Z95 = 1.959963984540054
+WARMUP = 1000
+
+
+def z_value(confidence: float) -> float:
+    """Two-sided normal quantile for a confidence level, e.g. 0.95 -> 1.96."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+@dataclass
+class Moments:
+    """Count, mean and variance (Welford), with a normal confidence interval for the mean."""
+
+    n: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+    low: float = math.inf
+    high: float = -math.inf
+
+    def add(self, x: float) -> None:
+        self.n += 1
+        delta = x - self.mean
+        self.mean += delta / self.n
+        self.m2 += delta * (x - self.mean)
+        self.low = min(self.low, x)
+        self.high = max(self.high, x)
+
+    @property
+    def std(self) -> float:
+        return math.sqrt(self.m2 / (self.n - 1)) if self.n > 1 else 0.0
+
+    def half_width(self, confidence: float = 0.95) -> float:
+        return z_value(confidence) * self.std / math.sqrt(self.n) if self.n > 1 else math.inf
+
+    def ci(self, confidence: float = 0.95) -> tuple[float, float]:
+        h = self.half_width(confidence)
+        return self.mean - h, self.mean + h
+
+
+@dataclass
+class Proportion:
+    """A share of runs, with a Wilson score interval."""
+
+    hits: int = 0
+    n: int = 0
+
+    def add(self, hit: bool) -> None:
+        self.n += 1
+        self.hits += int(hit)
+
+    @property
+    def p(self) -> float:
+        return self.hits / self.n if self.n else math.nan
+
+    def ci(self, confidence: float = 0.95) -> tuple[float, float]:
+        if not self.n:
+            return (math.nan, math.nan)
+        z = z_value(confidence)
+        n, p = self.n, self.p
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return max(0.0, centre - half), min(1.0, centre + half)
+
+    def half_width(self, confidence: float = 0.95) -> float:
+        lo, hi = self.ci(confidence)
+        return (hi - lo) / 2
+
+
+class Quantiles:
+    """Streaming quantiles: exact up to ``warmup`` values, then a fine histogram."""
+
+    def __init__(self, warmup: int = WARMUP, bins: int = 2000) -> None:
+        self.warmup = warmup
+        self.bins = bins
+        self.values: list[float] = []
+        self.edges: NDArray[np.float64] | None = None
+        self.counts: NDArray[np.int64] | None = None
+        self.under = 0
+        self.over = 0
+        self.n = 0
+        self.low = math.inf
+        self.high = -math.inf
+
+    def add(self, x: float) -> None:
+        self.n += 1
+        self.low = min(self.low, x)
+        self.high = max(self.high, x)
+        if self.edges is None:
+            self.values.append(x)
+            if len(self.values) >= self.warmup:
+                self._freeze()
+            return
+        self._count(x)
+
+    def _freeze(self) -> None:
+        lo, hi = min(self.values), max(self.values)
+        span = hi - lo if hi > lo else max(abs(hi), 1.0)
+        self.edges = np.linspace(lo - span, hi + span, self.bins + 1)
+        self.counts = np.zeros(self.bins, dtype=np.int64)
+        values, self.values = self.values, []
+        for v in values:
+            self._count(v)
+
+    def _count(self, x: float) -> None:
+        assert self.edges is not None and self.counts is not None
+        if x < self.edges[0]:
+            self.under += 1
+        elif x >= self.edges[-1]:
+            self.over += 1
+        else:
+            i = min(int(np.searchsorted(self.edges, x, side="right")) - 1, self.bins - 1)
+            self.counts[i] += 1
+
+    def at_rank(self, rank: float) -> float:
+        """The value at (0-based, fractional) rank among the ``n`` values."""
+        if self.n == 0:
+            return math.nan
+        rank = min(max(rank, 0.0), self.n - 1)
+        if self.edges is None:
+            ordered = sorted(self.values)
+            lo = math.floor(rank)
+            hi = min(lo + 1, len(ordered) - 1)
+            return ordered[lo] + (ordered[hi] - ordered[lo]) * (rank - lo)
+        assert self.counts is not None
+        if rank < self.under:
+            return self.low
+        cum = self.under
+        for i, c in enumerate(self.counts):
+            if c and rank < cum + c:
+                frac = (rank - cum + 0.5) / c
+                return float(self.edges[i] + frac * (self.edges[i + 1] - self.edges[i]))
+            cum += int(c)
+        return self.high
+
+    def quantile(self, p: float) -> float:
+        return self.at_rank(p * (self.n - 1))
+
+    def quantile_ci(self, p: float, confidence: float = 0.95) -> tuple[float, float]:
+        """Distribution-free interval from order statistics (normal approximation)."""
+        if self.n < 2:
+            return (math.nan, math.nan)
+        z = z_value(confidence)
+        spread = z * math.sqrt(self.n * p * (1 - p))
+        return (self.at_rank(math.floor(self.n * p - spread) - 1),
+                self.at_rank(math.ceil(self.n * p + spread) - 1))
+
+    def histogram(self, bins: int = 40) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Counts and edges over [low, high], for charts."""
+        if self.n == 0:
+            return np.zeros(bins), np.linspace(0, 1, bins + 1)
+        lo, hi = self.low, self.high if self.high > self.low else self.low + 1.0
+        edges = np.linspace(lo, hi, bins + 1)
+        if self.edges is None:
+            counts, _ = np.histogram(self.values, bins=edges)
+            return counts.astype(float), edges
+        assert self.counts is not None
+        centres = (self.edges[:-1] + self.edges[1:]) / 2
+        counts, _ = np.histogram(centres, bins=edges, weights=self.counts)
+        counts[0] += self.under
+        counts[-1] += self.over
+        return counts.astype(float), edges
+
+
+class RankCorrelation:
+    """Spearman rank correlation of several inputs with one output, streamed.
+
+    Exact while ``n <= warmup``; then each input and the output are cut into
+    ``bins`` quantile bins (edges from the warm-up) and only the joint counts are
+    kept; ranks are the mid-ranks of the bins.
+    """
+
+    def __init__(self, inputs: int, warmup: int = WARMUP, bins: int = 50) -> None:
+        self.k = inputs
+        self.warmup = warmup
+        self.bins = bins
+        self.rows: list[tuple[Sequence[float], float]] = []
+        self.x_edges: list[NDArray[np.float64]] = []
+        self.y_edges: NDArray[np.float64] | None = None
+        self.joint: list[NDArray[np.int64]] = []
+        self.n = 0
+
+    def add(self, xs: Sequence[float], y: float) -> None:
+        self.n += 1
+        if self.y_edges is None:
+            self.rows.append((tuple(xs), y))
+            if len(self.rows) >= self.warmup:
+                self._freeze()
+            return
+        self._count(xs, y)
+
+    def _freeze(self) -> None:
+        xs = np.array([r[0] for r in self.rows], dtype=float).reshape(len(self.rows), self.k)
+        ys = np.array([r[1] for r in self.rows], dtype=float)
+        qs = np.linspace(0, 1, self.bins + 1)[1:-1]
+        self.y_edges = np.unique(np.quantile(ys, qs))
+        self.x_edges = [np.unique(np.quantile(xs[:, j], qs)) for j in range(self.k)]
+        self.joint = [np.zeros((len(e) + 1, len(self.y_edges) + 1), dtype=np.int64)
+                      for e in self.x_edges]
+        rows, self.rows = self.rows, []
+        for x, y in rows:
+            self._count(x, y)
+
+    def _count(self, xs: Sequence[float], y: float) -> None:
+        assert self.y_edges is not None
+        yi = int(np.searchsorted(self.y_edges, y, side="right"))
+        for j, x in enumerate(xs):
+            self.joint[j][int(np.searchsorted(self.x_edges[j], x, side="right")), yi] += 1
+
+    def coefficients(self) -> list[float]:
+        """One Spearman coefficient per input (0 where an input or the output is constant)."""
+        if self.n < 3:
+            return [0.0] * self.k
+        if self.y_edges is None:
+            xs = np.array([r[0] for r in self.rows], dtype=float).reshape(len(self.rows), self.k)
+            ys = _ranks(np.array([r[1] for r in self.rows], dtype=float))
+            return [_pearson(_ranks(xs[:, j]), ys) for j in range(self.k)]
+        return [_binned_spearman(table) for table in self.joint]
+
+
+def _ranks(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Mid-ranks (ties share the average rank)."""
+    order = np.argsort(values, kind="mergesort")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(len(values), dtype=float)
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    sums = np.bincount(inverse, weights=ranks)
+    return np.asarray(sums[inverse] / counts[inverse], dtype=float)
+
+
+def _pearson(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    sa, sb = a.std(), b.std()
+    if sa == 0 or sb == 0:
+        return 0.0
+    return float(((a - a.mean()) * (b - b.mean())).mean() / (sa * sb))
+
+
+def _binned_spearman(table: NDArray[np.int64]) -> float:
+    n = table.sum()
+    row, col = table.sum(axis=1), table.sum(axis=0)
+    r_rank = np.cumsum(row) - row + (row + 1) / 2
+    c_rank = np.cumsum(col) - col + (col + 1) / 2
+    mr = (row * r_rank).sum() / n
+    mc = (col * c_rank).sum() / n
+    cov = (table * np.outer(r_rank - mr, c_rank - mc)).sum() / n
+    vr = (row * (r_rank - mr) ** 2).sum() / n
+    vc = (col * (c_rank - mc) ** 2).sum() / n
+    if vr <= 0 or vc <= 0:
+        return 0.0
+    return float(cov / math.sqrt(vr * vc))
