@@ -67,6 +67,8 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]
     if not sys.stderr.isatty():
         yield lambda _done, _total: None
         return
+    import time
+
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -76,8 +78,6 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
-
-    import time
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),

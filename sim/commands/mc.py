@@ -166,8 +166,8 @@ def cmd_mc(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.cli import EXIT_INPUT, EXIT_OK, UsageError
     from sim.compare import compare
-    from sim.rundir import RunDirError, new_run_dir, write_json
     from sim.risk import risk_summary
+    from sim.rundir import RunDirError, new_run_dir, write_json
 
     _check_n(args.n)
     check_seed(args.seed)

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.commands.common import add_set_option, check_seed, load_scenario_arg
 from sim.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:
     from sim.results import RunResult
-    from sim.scenario.model import Scenario
-
-
-def load_or_exit(file: str | None) -> tuple[Scenario, str]:
-    """The scenario (and its text), or the problems on stderr and exit status 2."""
-    from sim.cli import UsageError, _default_file, _report_problems
-    from sim.scenario import ScenarioError
-    from sim.scenario.loader import load_source
-    from sim.scenario.source import read_source
-
-    path = Path(file) if file else _default_file()
-    try:
-        source = read_source(path)
-        scenario = load_source(source)
-    except ScenarioError as exc:
-        _report_problems(exc.problems)
-        raise UsageError(f"{path}: not a valid scenario (see the problems above)") from None
-    for warning in scenario.warnings:
-        print(warning, file=sys.stderr)
-    return scenario, source.text
 
 
 def summary_text(result: RunResult) -> str:
@@ -76,9 +56,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.engine import simulate
     from sim.rundir import RunDirError, new_run_dir, write_run_tables
 
-    scenario, text = load_or_exit(args.file)
-    if args.seed is not None and args.seed < 0:
-        raise UsageError("--seed must be a whole number >= 0")
+    scenario, text, _source = load_scenario_arg(args.file, args.set)
+    check_seed(args.seed)
     result = simulate(scenario, args.seed)
     print(summary_text(result))
     stem = f"{Path(scenario.file).stem}-seed{result.seed}"
@@ -106,6 +85,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("run", help="simulate once; write summary, tables, charts and report")
     p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (default: bundled)")
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
+    add_set_option(p)
     p.add_argument("--out", default="runs", metavar="DIR",
                    help="parent directory of run directories (default: runs)")
     p.add_argument("--name", metavar="NAME", help="name of the new run directory "
