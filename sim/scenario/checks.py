@@ -5,6 +5,7 @@ Each check yields :class:`Problem` records; all of them are reported in one go.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -65,9 +66,11 @@ def build_index(spec: ScenarioSpec, source: Source) -> tuple[Index, list[Problem
         index.kinds[ident], index.paths[ident] = kind, path
     seen_injects: dict[str, Path] = {}
     for i, inject in enumerate(spec.injects):
-        if inject.id in seen_injects or inject.id in index.kinds:
+        if inject.id in seen_injects:  # injects have ids of their own (the MSEL serials)
+            line, _ = source.locate(seen_injects[inject.id])
             problems.append(source.problem(
-                "duplicate-id", f"inject id {inject.id!r} is used twice", ("injects", i, "id")))
+                "duplicate-id", f"inject id {inject.id!r} is used twice (first at line {line})",
+                ("injects", i, "id")))
         seen_injects.setdefault(inject.id, ("injects", i, "id"))
     index.tags = {t for r in spec.resources for t in r.tags}
     return index, problems
@@ -80,8 +83,7 @@ def check(spec: ScenarioSpec, source: Source) -> list[Problem]:
     problems += _check_phases(spec, source, index)
     problems += _check_activities(spec, source, index)
     problems += _check_injects(spec, source, index)
-    if not problems or all(p.code != "unknown-reference" for p in problems):
-        problems += _check_cycles(spec, source, index)
+    problems += _check_cycles(spec, source, index)  # unknown ids are left out of the graph
     return problems
 
 
@@ -195,8 +197,10 @@ def _check_fit(source: Source, activity: ActivitySpec, path: Path,
             f"is {format_duration(day_length)}; shorten it or set `splittable: true`",
             (*path, "duration"))
     elif duration.high > day_length:
+        longest = ("has no upper bound, so can take" if math.isinf(duration.high)
+                   else f"can take up to {format_duration(duration.high)},")
         yield source.problem(
-            "may-not-fit", f"can take up to {format_duration(duration.high)}, longer than the "
+            "may-not-fit", f"{longest} longer than the "
             f"{format_duration(day_length)} working day; such draws start at the start of a day "
             "and run over its end", (*path, "duration"), severity="warning")
 
@@ -224,8 +228,9 @@ def _check_injects(spec: ScenarioSpec, source: Source, index: Index) -> Iterator
         for j, t in enumerate((first, last) if first != last else (first,)):
             tpath = (*base, "at", "between", j) if first != last else (*base, "at")
             yield from _check_time(source, spec, t, tpath, "inject time")
-        if first.hours(0) > last.hours(0) or (first.day == last.day and first.clock is not None
-                                              and last.clock is not None and first.clock > last.clock):
+        if first.hours(0) > last.hours(0) or (
+                first.day == last.day and first.clock is not None
+                and last.clock is not None and first.clock > last.clock):
             yield source.problem("bad-range", f"window starts {first} after it ends {last}",
                                  (*base, "at"))
         tpath = (*base, "target")
@@ -240,7 +245,7 @@ def _check_injects(spec: ScenarioSpec, source: Source, index: Index) -> Iterator
                                      f"{resources[inject.target].capacity}", (*base, "amount"))
         elif isinstance(inject, DelaySpec):
             if index.kinds.get(inject.target) not in ("activity", "phase") and not _instance(
-                    inject.target, index):
+                    inject.target, index, spec.calendar.rest_days):
                 yield _unknown(source, tpath, inject.target, "activity or phase",
                                _of_kind(index, "activity", "phase"))
         elif isinstance(inject, GroupUnavailableSpec):
@@ -254,14 +259,14 @@ def _check_injects(spec: ScenarioSpec, source: Source, index: Index) -> Iterator
                                  (*base, "probability"), severity="warning")
 
 
-def _instance(target: str, index: Index) -> bool:
-    """``base@D3`` names one instance of an every_day activity."""
+def _instance(target: str, index: Index, rest_days: list[int]) -> bool:
+    """``base@D3`` names one instance of an every_day activity (none on a rest day)."""
     base, _, day = target.partition("@D")
     found = index.activities.get(base)
     if not day.isdigit() or found is None or found[0].every_day is None:
         return False
     every = found[0].every_day
-    return every.from_ <= int(day) <= every.to
+    return every.from_ <= int(day) <= every.to and int(day) not in rest_days
 
 
 def _check_cycles(spec: ScenarioSpec, source: Source, index: Index) -> Iterator[Problem]:

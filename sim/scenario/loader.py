@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -12,7 +13,7 @@ from sim.scenario.errors import Path, Problem, ScenarioError, did_you_mean
 from sim.scenario.model import Scenario
 from sim.scenario.resolve import resolve
 from sim.scenario.schema import INJECT_KINDS, MODEL_AT_KEY, ScenarioSpec, allowed_keys
-from sim.scenario.source import Source, read_source
+from sim.scenario.source import Position, Source, read_source
 
 _TYPE_WORDS = {
     "int_type": "a whole number",
@@ -53,6 +54,9 @@ def load_source(source: Source) -> Scenario:
 def validate_source(source: Source) -> tuple[ScenarioSpec | None, list[Problem]]:
     """The file's model (if keys and types are right) and every problem found."""
     tree = source.tree
+    if tree is None and source.text:  # only comments, or a bare `~`
+        return None, [source.problem("empty-file", "the file holds no data (only comments?); "
+                                     "a scenario starts with `format: tabletop/1`")]
     if not isinstance(tree, dict):
         found = type(tree).__name__ if tree is not None else "nothing"
         return None, [source.problem("not-a-scenario", "a scenario file is a mapping of keys "
@@ -61,20 +65,33 @@ def validate_source(source: Source) -> tuple[ScenarioSpec | None, list[Problem]]
         return None, [source.problem("unknown-format", f"this reads format 'tabletop/1', found "
                                      f"{tree['format']!r}", ("format",))]
     problems: list[Problem] = []
+    seen: set[Problem] = set()
     pruned: set[str] = set()
+    cut: set[tuple[Any, ...]] = set()
+    kept: dict[Path, list[int]] = {}
     for _attempt in range(4):
         try:
             spec = ScenarioSpec.model_validate(tree)
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
-            problems += [_problem(source, err) for err in errors]
-            tree = _prune(tree, [tuple(e["loc"]) for e in errors], pruned)
-            if tree is None:
+            cleaned = [_clean_loc(tuple(e["loc"])) for e in errors]
+            locs = [_original(path, kept) for path, _ in cleaned]
+            for err, loc, (_, is_key) in zip(errors, locs, cleaned, strict=True):
+                problem = _problem(source, err, loc, is_key)
+                if problem not in seen:  # the same error found again in a pruned copy
+                    seen.add(problem)
+                    problems.append(problem)
+            failed = [(loc, e["type"], e.get("input")) for loc, e in zip(locs, errors, strict=True)]
+            before = len(cut)
+            if not _cut(source.tree, failed, cut) or len(cut) == before:
                 return None, problems
+            tree, kept, ids = _prune(source.tree, cut)
+            pruned |= ids
             continue
         except RecursionError:
             return None, [source.problem("too-deep", "nested too deeply")]
-        later = check(spec, source)
+        later = check(spec, _PrunedSource(source.name, source.text, source.tree, source.values,
+                                          source.keys, kept) if kept else source)
         if problems:  # what refers to a broken (removed) entry is not a new problem
             later = [p for p in later if p.severity == "error" and not (
                 p.code == "unknown-reference" and any(f"{i!r}" in p.message for i in pruned))]
@@ -83,40 +100,103 @@ def validate_source(source: Source) -> tuple[ScenarioSpec | None, list[Problem]]
     return None, problems
 
 
-def _prune(tree: Any, locs: list[tuple[Any, ...]], pruned: set[str]) -> Any:
-    """A copy of ``tree`` without the list entries that hold errors, to check the rest.
+_OPTIONAL = frozenset(allowed_keys(ScenarioSpec)) - {"format", "name", "days", "phases"}
 
-    ``None`` when an error is not inside a list entry (nothing sensible is left to check).
+
+def _cut(tree: Any, errors: list[tuple[Path, str, Any]], cut: set[tuple[Any, ...]]) -> bool:
+    """Add to ``cut`` what to leave out to check the rest of the file (paths as in the file).
+
+    An unknown key goes; any other error takes the deepest list entry holding it with it
+    (an activity, a group, an ``after`` entry...), else the optional top-level key it is in.
+    ``False`` when none of these applies (a required top-level key is wrong).
+    """
+    for path, kind, value in errors:
+        if not path:
+            return False
+        if kind == "extra_forbidden":
+            cut.add(path)
+            continue
+        if kind == "invalid_key":  # pydantic's loc holds str(key); the input is the key
+            cut.add((*path[:-1], value))
+            continue
+        node, entry = tree, 0
+        for i, part in enumerate(path):
+            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node, entry = node[part], i + 1
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                break
+        if entry:
+            cut.add(path[:entry])
+        elif path[0] in _OPTIONAL:
+            cut.add(path[:1])
+        else:
+            return False
+    return True
+
+
+def _prune(
+    tree: Any, cut: set[tuple[Any, ...]]
+) -> tuple[Any, dict[Path, list[int]], set[str]]:
+    """A copy of ``tree`` without the ``cut`` list entries and keys, to check the rest.
+
+    Also gives, for each shortened list, the indices in the file of the entries kept (so
+    that problems found in the copy point at the right place), and the ids of the removed.
     """
     import copy
 
-    cut: set[tuple[Any, ...]] = set()
-    for loc in locs:
-        path, _ = _clean_loc(loc)
-        last_index = max((i for i, part in enumerate(path) if isinstance(part, int)), default=-1)
-        if last_index < 0 or path[0] not in ("groups", "resources", "phases", "injects"):
-            return None
-        cut.add(path[: last_index + 1])
     tree = copy.deepcopy(tree)
-    for path in sorted(cut, key=lambda p: [str(x) for x in p], reverse=True):
-        node = tree
-        for part in path[:-1]:
-            node = node[part]
-        entry = node[path[-1]]
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            pruned.add(entry["id"])
-        node[path[-1]] = None
-    return _drop_none(tree, cut)
-
-
-def _drop_none(tree: Any, cut: set[tuple[Any, ...]]) -> Any:
-    parents = {path[:-1] for path in cut}
-    for parent in parents:
+    removed: set[str] = set()
+    by_parent: dict[Path, set[Any]] = {}
+    for path in cut:
+        by_parent.setdefault(path[:-1], set()).add(path[-1])
+    kept: dict[Path, list[int]] = {}
+    for parent in sorted(by_parent, key=len, reverse=True):  # inner lists first
         node = tree
         for part in parent:
             node = node[part]
-        node[:] = [x for x in node if x is not None]
-    return tree
+        drop = by_parent[parent]
+        if isinstance(node, dict):
+            for key in drop:
+                node.pop(key, None)
+            continue
+        for i in drop:
+            if isinstance(node[i], dict) and isinstance(node[i].get("id"), str):
+                removed.add(node[i]["id"])
+        kept[parent] = [i for i in range(len(node)) if i not in drop]
+        node[:] = [node[i] for i in kept[parent]]
+    return tree, kept, removed
+
+
+@dataclass
+class _PrunedSource(Source):
+    """The file, seen through a pruned copy of its tree: paths are mapped back to the file's."""
+
+    kept: dict[Path, list[int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> Position:
+        return super().locate(_original(path, self.kept), key=key)
+
+    def problem(
+        self, code: str, message: str, path: Path = (), *, key: bool = False, **kw: Any
+    ) -> Problem:
+        path = _original(path, self.kept)
+        line, column = super().locate(path, key=key)
+        return Problem(code, message, path, self.name, line, column, **kw)
+
+
+def _original(path: Path, kept: dict[Path, list[int]]) -> Path:
+    """The path in the file of what is at ``path`` in a pruned copy."""
+    if not kept:
+        return path
+    out: list[str | int] = []
+    for part in path:
+        indices = kept.get(tuple(out))
+        if indices is not None and isinstance(part, int) and 0 <= part < len(indices):
+            part = indices[part]
+        out.append(part)
+    return tuple(out)
 
 
 def _file_order(problem: Problem) -> tuple[int, int, str]:
@@ -138,7 +218,10 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Path, bool]:
 
 
 def _found(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int with more digits than Python will print
+        text = "a number too large"
     if isinstance(value, dict):
         text = "a mapping"
     elif isinstance(value, list):
@@ -152,7 +235,10 @@ def _parent_keys(path: Path, tree: Any) -> list[str]:
     if context == "injects":
         node = tree
         for part in path[:-1]:
-            node = node[part] if isinstance(node, dict | list) else None
+            try:
+                node = node[part]
+            except (LookupError, TypeError):
+                node = None
         kind = node.get("kind") if isinstance(node, dict) else None
         model = INJECT_KINDS.get(kind) if isinstance(kind, str) else None
         return allowed_keys(model) if model else ["kind", *allowed_keys(INJECT_KINDS["note"])]
@@ -160,9 +246,14 @@ def _parent_keys(path: Path, tree: Any) -> list[str]:
     return allowed_keys(found) if found else []
 
 
-def _problem(source: Source, err: Any) -> Problem:
-    path, is_key = _clean_loc(tuple(err["loc"]))
+def _problem(source: Source, err: Any, path: Path, is_key: bool) -> Problem:
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "invalid_key":  # pydantic's loc holds the key; the input is the key as written
+        path = (*path[:-1], str(value))
+        return source.problem("wrong-type", f"a key must be text, found {_found(value)}", path,
+                              key=True, hint="write the key in quotes")
+    if is_key and path:  # keys are remembered as text
+        path = (*path[:-1], str(path[-1]))
     name = str(path[-1]) if path else ""
     if kind == "missing":
         return source.problem("missing-key", f"required key `{name}` is missing", path)
@@ -195,7 +286,10 @@ def _problem(source: Source, err: Any) -> Problem:
         bound = next(iter(ctx.values()), "")
         return source.problem("out-of-range", f"expected a number {sign} {bound}, found "
                               f"{_found(value)}", path)
-    if kind in ("string_pattern_mismatch", "string_too_short", "string_too_long"):
+    if kind == "string_too_long":
+        return source.problem("out-of-range", f"expected at most {ctx.get('max_length')} "
+                              f"characters, found {len(str(value)):,}", path, key=is_key)
+    if kind in ("string_pattern_mismatch", "string_too_short"):
         return source.problem("bad-id", f"expected an id (text without spaces or '@'), found "
                               f"{_found(value)}", path, key=is_key)
     if kind.startswith(("bad-", "wrong-")):

@@ -50,7 +50,8 @@ class Resource:
 
 @dataclass(frozen=True, slots=True)
 class Dependency:
-    """Finish-to-start: this waits until ``target`` (activity or phase) has finished, plus ``lag``."""
+    """Finish-to-start: this waits until ``target`` (activity or phase) has finished,
+    plus ``lag``."""
 
     target: str
     lag: float = 0.0

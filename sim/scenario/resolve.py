@@ -121,7 +121,8 @@ def _inject(i: int, spec: ScenarioSpec, cal: model.Calendar, phase_ids: set[str]
         expected_action=written.expected_action, objective=written.objective, order=i,
     )
     if isinstance(written, ResourceDownSpec):
-        kind = "resource" if any(r.id == written.target for r in spec.resources) else "tag"
+        kind: model.TargetKind = (
+            "resource" if any(r.id == written.target for r in spec.resources) else "tag")
         return model.Inject(target=written.target, target_kind=kind, amount=written.amount,
                             duration=written.for_, on_hit=written.on_hit,
                             **common)  # type: ignore[arg-type]

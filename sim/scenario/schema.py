@@ -82,7 +82,8 @@ _TIME_SCHEMA: dict[str, Any] = {
 
 
 def _error(code: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"))
+    # No context is passed, so pydantic leaves braces in the message as written.
+    return PydanticCustomError(code, message)
 
 
 def _hours(value: Any) -> float:
@@ -194,8 +195,10 @@ def _group_uses(value: Any) -> tuple[tuple[str, int | None], ...]:
     if isinstance(value, list):
         return tuple((_id(v, "a group id"), None) for v in value)
     if isinstance(value, dict):
-        return tuple((_id(k, "a group id"), _count(v, "a number of teams")) for k, v in value.items())
-    raise _error("wrong-type", f"expected a list of group ids or a map {{group: teams}}, found {value!r}")
+        return tuple((_id(k, "a group id"), _count(v, "a number of teams"))
+                     for k, v in value.items())
+    raise _error("wrong-type",
+                 f"expected a list of group ids or a map {{group: teams}}, found {value!r}")
 
 
 def _after_entry(value: Any) -> tuple[str, float]:
@@ -203,7 +206,8 @@ def _after_entry(value: Any) -> tuple[str, float]:
     if isinstance(value, dict):
         unknown = set(value) - {"id", "lag"}
         if "id" not in value or unknown:
-            raise _error("wrong-type", f"expected an id or {{id: x, lag: duration}}, found {value!r}")
+            raise _error("wrong-type",
+                         f"expected an id or {{id: x, lag: duration}}, found {value!r}")
         return _id(value["id"]), _hours(value.get("lag", 0))
     return _id(value, "an activity or phase id, or {id: x, lag: duration}"), 0.0
 
@@ -213,7 +217,8 @@ def _inject_time(value: Any) -> tuple[timefmt.DayTime, timefmt.DayTime]:
     if isinstance(value, dict):
         window = value.get("between")
         if set(value) != {"between"} or not isinstance(window, list) or len(window) != 2:
-            raise _error("bad-time", f'expected a time or {{between: [time, time]}}, found {value!r}')
+            raise _error("bad-time",
+                         f"expected a time or {{between: [time, time]}}, found {value!r}")
         return _time(window[0]), _time(window[1])
     at = _time(value)
     return at, at
@@ -284,6 +289,7 @@ Clock = Annotated[
 ]
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s@]+$")]
 Text = Annotated[str, Field(max_length=100_000)]
+InstanceId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s@]+(@D\d+)?$")]
 
 
 class Spec(BaseModel):
@@ -329,7 +335,7 @@ class ActivitySpec(Spec):
     needs: dict[Id, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     after: list[AfterEntry] = Field(default_factory=list)
     not_before: Time | None = None
-    priority: float = 0
+    priority: Annotated[float, Field(allow_inf_nan=False)] = 0
     splittable: bool = False
     every_day: EveryDaySpec | None = None
 
@@ -366,7 +372,8 @@ class ResourceDownSpec(InjectBase):
 
 class DelaySpec(InjectBase):
     kind: Literal["delay"]
-    target: Id
+    target: InstanceId = Field(description="an activity or phase id; `<id>@D<day>` names one "
+                               "day's instance of an every_day activity")
     by: DurationDist
 
 

@@ -115,7 +115,8 @@ def parse_text(text: str, name: str, suffix: str = "") -> Source:
     if len(text) > MAX_BYTES:
         raise _fail(name, "file-too-large", f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
     if not text.strip():
-        raise _fail(name, "empty-file", "the file is empty; a scenario starts with `format: tabletop/1`")
+        raise _fail(name, "empty-file",
+                    "the file is empty; a scenario starts with `format: tabletop/1`")
     if suffix == ".toml":
         return _parse_toml(text, name)
     if suffix == ".json" or (not suffix and text.lstrip().startswith("{")):
@@ -167,17 +168,22 @@ def _scalar(event: yaml.ScalarEvent, name: str) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         implicit = event.implicit if tag is None else (False, False)
-        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, implicit)
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, implicit)  # type: ignore[no-untyped-call]
     if tag == _MERGE_TAG:
         return "<<"
     if tag not in _PLAIN_TAGS:
-        mark = event.start_mark
+        mark: Any = event.start_mark  # never None for parsed events
         raise _fail(
             name, "yaml-unsupported", f"tag {tag!r} is not allowed: plain data only",
             mark.line + 1, mark.column + 1,
         )
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-    return _RESOLVER.construct_object(node, deep=True)
+    start: Any = event.start_mark
+    end: Any = event.end_mark
+    node = yaml.ScalarNode(tag, event.value, start, end, event.style)
+    try:  # the constructor itself: construct_object would keep every node in a cache
+        return _RESOLVER.yaml_constructors[tag](_RESOLVER, node)
+    except (ValueError, OverflowError):  # "2021-02-30", an int of 5000 digits: keep the text
+        return event.value
 
 
 def _compose(text: str, source: Source) -> Any:
@@ -231,7 +237,7 @@ def _compose(text: str, source: Source) -> Any:
         return (*frame.path, str(frame.key))
 
     for event in yaml.parse(text, Loader=_EventLoader):
-        mark = event.start_mark
+        mark: Any = event.start_mark  # never None for parsed events
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -281,11 +287,35 @@ def _merge(container: dict[Any, Any], value: Any) -> dict[Any, Any]:
 
 # ---------------------------------------------------------------- JSON
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in mapping:
+            raise _DuplicateKey(key)
+        mapping[key] = value
+    return mapping
+
+
 def _parse_json(text: str, name: str) -> Source:
     try:
-        tree = json.loads(text)
+        tree = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:  # json would keep the last silently; YAML tells where it is
+        try:
+            _parse_yaml(text, name)
+        except ScenarioError as found:
+            if found.problems[0].code == "duplicate-key":
+                raise found from None
+        raise _fail(name, "duplicate-key", f"key {exc.args[0]!r} is written twice in a "
+                    "mapping") from None
     except json.JSONDecodeError as exc:
-        raise _fail(name, "json-syntax", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        raise _fail(name, "json-syntax", f"not valid JSON: {exc.msg}",
+                    exc.lineno, exc.colno) from None
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise _fail(name, "json-syntax", "not valid JSON: a number is too long") from None
     except RecursionError:
         raise _fail(name, "too-deep", "nested too deeply") from None
     source = Source(name, text, tree)
@@ -328,6 +358,8 @@ def _parse_toml(text: str, name: str) -> Source:
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
         message = _TOML_POS.sub("", str(exc)).strip()
         raise _fail(name, "toml-syntax", f"not valid TOML: {message}", line, column) from None
+    except ValueError:  # int() refuses numbers of more than 4300 digits
+        raise _fail(name, "toml-syntax", "not valid TOML: a number is too long") from None
     except RecursionError:
         raise _fail(name, "too-deep", "nested too deeply") from None
     if _depth(tree) > MAX_DEPTH:
@@ -358,18 +390,21 @@ def _toml_positions(text: str, source: Source) -> None:
             last = (*resolved, parts[-1])
             if header.group(1) == "[[":
                 counters[last] = counters.get(last, -1) + 1
-                for key in [k for k in counters if len(k) > len(last) and k[: len(last)] == last]:
-                    del counters[key]
+                for stale in [k for k in counters
+                              if len(k) > len(last) and k[: len(last)] == last]:
+                    del counters[stale]
                 table = (*last, counters[last])
             else:
                 table = last
             source.values.setdefault(table, (number, 1))
             continue
-        if array_key is not None:
-            if stripped.startswith("{"):
-                source.values.setdefault((*array_key, array_index), (number, line.index("{") + 1))
-                array_index += 1
-            if stripped.startswith("]"):
+        if array_key is not None:  # a line of a multi-line array: its items are here
+            items, closed = _array_items(stripped)
+            column = len(line) - len(line.lstrip()) + 1
+            for k in range(items):
+                source.values.setdefault((*array_key, array_index + k), (number, column))
+            array_index += items
+            if closed:
                 array_key = None
             continue
         key = _TOML_KEY.match(line)
@@ -379,5 +414,26 @@ def _toml_positions(text: str, source: Source) -> None:
             source.keys.setdefault(path, (number, column))
             source.values.setdefault(path, (number, line.index("=") + 2))
             rest = line[line.index("=") + 1 :].strip()
-            if rest.startswith("[") and not rest.rstrip().endswith("]"):
+            if rest.startswith("[") and not _complete_value(rest):
                 array_key, array_index = path, 0
+
+
+def _array_items(text: str) -> tuple[int, bool]:
+    """How many items of a multi-line array a line holds, and whether it closes the array."""
+    if text.startswith("]"):
+        return 0, True
+    for end, closed in (("]", False), ("", True)):
+        try:
+            return len(tomllib.loads(f"x = [{text}{end}")["x"]), closed
+        except tomllib.TOMLDecodeError:
+            continue
+    return 1, False
+
+
+def _complete_value(text: str) -> bool:
+    """Whether a TOML value (and any comment after it) ends on this line."""
+    try:
+        tomllib.loads("x = " + text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True

@@ -1,0 +1,242 @@
+"""``tabletop validate``, ``tabletop schema`` and ``tabletop new``."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from sim.cli import main
+from sim.scenario import load_scenario
+from sim.scenario.bundled import default_scenario, starter_text
+
+BROKEN = Path(__file__).resolve().parent / "broken"
+OK_LINE = re.compile(
+    r"^(?P<file>.+): ok: (?P<name>.+): (?P<groups>\d+) groups, (?P<resources>\d+) resources, "
+    r"(?P<phases>\d+) phases, (?P<activities>\d+) activity instances, (?P<injects>\d+) injects$"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_validate_prints_one_line_per_file_with_counts(
+    capsys: pytest.CaptureFixture[str], repo_root: Path
+) -> None:
+    files = [
+        repo_root / "scenarios" / "seminar.yaml",
+        repo_root / "scenarios" / "training_week.yaml",
+    ]
+    status, out, err = run(capsys, "validate", *map(str, files))
+    assert status == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    for line, path in zip(lines, files, strict=True):
+        match = OK_LINE.match(line)
+        assert match, line
+        scenario = load_scenario(path)
+        assert match["file"] == str(path) and match["name"] == scenario.name
+        assert int(match["groups"]) == len(scenario.groups)
+        assert int(match["resources"]) == len(scenario.resources)
+        assert int(match["phases"]) == len(scenario.phases)
+        assert int(match["activities"]) == len(scenario.activities)
+        assert int(match["injects"]) == len(scenario.injects)
+    assert "error" not in err
+
+
+def test_validate_every_bundled_file(
+    capsys: pytest.CaptureFixture[str], bundled_scenario: Path
+) -> None:
+    status, out, err = run(capsys, "validate", str(bundled_scenario))
+    assert status == 0, err
+    assert OK_LINE.match(out.strip())
+
+
+def test_validate_without_argument_checks_the_bundled_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(capsys, "validate")
+    assert status == 0, err
+    (line,) = out.splitlines()
+    match = OK_LINE.match(line)
+    assert match and match["file"] == str(default_scenario())
+    assert Path(match["file"]).name == "kazind21.yaml"
+
+
+def test_validate_outline(capsys: pytest.CaptureFixture[str], repo_root: Path) -> None:
+    status, out, _ = run(
+        capsys, "validate", "--outline", str(repo_root / "scenarios" / "seminar.yaml")
+    )
+    assert status == 0
+    assert "  phase day_one: day_one: 3 activities" in out
+    assert "  inject M-01 at D1 11:00: resource_down hall - Power cut in the hall" in out
+
+
+def test_validate_reports_problems_on_stderr(
+    capsys: pytest.CaptureFixture[str], repo_root: Path
+) -> None:
+    bad = BROKEN / "many-problems.yaml"
+    good = repo_root / "scenarios" / "seminar.yaml"
+    status, out, err = run(capsys, "validate", str(bad), str(good))
+    assert status == 2  # one bad file is enough
+    assert out.splitlines() == [line for line in out.splitlines() if OK_LINE.match(line)]
+    assert len(out.splitlines()) == 1  # the good file is still checked
+    lines = err.splitlines()
+    assert lines[-1] == f"{bad}: 8 errors"
+    problem_lines = [line for line in lines if line.startswith(f"{bad}:") and "[" in line]
+    assert len(problem_lines) == 8
+    assert problem_lines[0].startswith(f"{bad}:13:1: error[unknown-key] seeds: ")
+    assert "(did you mean `seed`?)" in problem_lines[0]
+
+
+def test_validate_prints_warnings_but_succeeds(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "warn.yaml"
+    path.write_text(starter_text().replace("probability: 0.5", "probability: 0"), encoding="utf-8")
+    status, out, err = run(capsys, "validate", str(path))
+    assert status == 0 and OK_LINE.match(out.strip())
+    assert "warning[never-happens]" in err
+
+
+def test_validate_as_a_subprocess(repo_root: Path) -> None:
+    seminar = repo_root / "scenarios" / "seminar.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(seminar)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert OK_LINE.match(done.stdout.strip())
+
+
+# ------------------------------------------------------------------ schema
+
+
+def _schema(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    status, out, _ = run(capsys, "schema")
+    assert status == 0
+    loaded: dict[str, Any] = json.loads(out)
+    return loaded
+
+
+def _tree(path: Path) -> Any:
+    """A file's tree as JSON would hold it (dates as text)."""
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+def test_schema_is_valid_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    found = _schema(capsys)
+    jsonschema.Draft202012Validator.check_schema(found)
+    assert found["$schema"].endswith("2020-12/schema")
+    assert found["title"] == "tabletop/1 scenario"
+    assert set(found["required"]) == {"format", "name", "days", "phases"}
+    assert {
+        "format",
+        "name",
+        "days",
+        "calendar",
+        "groups",
+        "resources",
+        "phases",
+        "injects",
+    } <= set(found["properties"])
+
+
+def test_schema_accepts_the_bundled_and_starter_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, bundled_scenario: Path
+) -> None:
+    validator = jsonschema.Draft202012Validator(_schema(capsys))
+    errors = list(validator.iter_errors(_tree(bundled_scenario)))
+    assert not errors, [e.message for e in errors][:3]
+    starter = tmp_path / "starter.yaml"
+    starter.write_text(starter_text(), encoding="utf-8")
+    assert not list(validator.iter_errors(_tree(starter)))
+
+
+STRUCTURAL = [
+    "wrong-type.yaml",
+    "unknown-key-top.yaml",
+    "unknown-key-activity.yaml",
+    "unknown-key-inject.yaml",
+    "missing-key.yaml",
+    "missing-kind.yaml",
+    "bad-value-kind.yaml",
+    "bad-value-hours.yaml",
+    "bad-value-dispatch.yaml",
+    "out-of-range-capacity.yaml",
+    "out-of-range-probability.yaml",
+    "bad-duration-words.yaml",
+    "bad-duration-negative.yaml",
+    "bad-time-day.yaml",
+    "bad-id.yaml",
+    "bad-distribution-arity.yaml",
+    "bad-distribution-key.yaml",
+    "unknown-format.yaml",
+    "not-a-scenario.yaml",
+    "json-wrong-type.json",
+    "toml-unknown-key.toml",
+]
+
+
+@pytest.mark.parametrize("name", STRUCTURAL)
+def test_schema_rejects_structurally_broken_files(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    import tomllib
+
+    path = BROKEN / name
+    tree = tomllib.loads(path.read_text()) if path.suffix == ".toml" else _tree(path)
+    validator = jsonschema.Draft202012Validator(_schema(capsys))
+    assert list(validator.iter_errors(tree)), f"the schema accepts {name}"
+
+
+# ------------------------------------------------------------------ new
+
+
+def test_new_writes_a_starter_that_validates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "mine.yaml"
+    status, out, _ = run(capsys, "new", str(path))
+    assert status == 0
+    assert path.read_text(encoding="utf-8") == starter_text()
+    assert str(path) in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]  # no temporary left
+    status, out, err = run(capsys, "validate", str(path))
+    assert status == 0, err
+    assert OK_LINE.match(out.strip())
+    scenario = load_scenario(path)
+    assert {i.kind for i in scenario.injects} == {"resource_down", "delay"}
+    assert any(a.id.startswith("lectures@D") for a in scenario.activities)
+
+
+def test_new_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("precious\n", encoding="utf-8")
+    status, out, err = run(capsys, "new", str(path))
+    assert status == 2
+    assert "already exists" in err and out == ""
+    assert path.read_text(encoding="utf-8") == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]
+
+
+def test_new_into_a_missing_folder_fails_cleanly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, _, err = run(capsys, "new", str(tmp_path / "no" / "such" / "mine.yaml"))
+    assert status == 2
+    assert "not a directory" in err
+    assert list(tmp_path.iterdir()) == []
