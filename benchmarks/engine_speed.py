@@ -1,0 +1,342 @@
+"""Engine speed: the bundled default, and the cost per activity as scenarios grow.
+
+Prints: the engine-only time of one run of the bundled default (median of
+many, after import and load; target < 20 ms); the cost per activity of
+``simulate`` on generated scenarios (``sim.synth``) of 1,000 to 50,000
+activities, split into the critical-path plan, the event loop and the result
+tables (target: 50k/1k <= 1.5); and, measured in the same run, the floor: a
+bare SimPy model of the same activities (one process per activity with one
+``env.timeout(duration)``; target engine/floor <= 3x), plus a single process
+looping over N timeouts for reference. A last column repeats the run with the
+cyclic garbage collector disabled (``gc.disable()``), to show how much of the
+growth is the collector walking an ever larger heap.
+
+Times are CPU seconds of this process (``time.process_time``), best of a few
+runs: less sensitive than wall time to other work on the machine (not immune: two
+processes sharing a core slow each other down even in CPU time).
+
+Run: ``.venv/bin/python benchmarks/engine_speed.py [--sizes 1000,5000,20000,50000]``.
+Figures, not tests: the exit status is 0 whatever the figures say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DEFAULT_TARGET_MS = 20.0
+GROWTH_TARGET = 1.5
+FLOOR_TARGET = 3.0
+SIZES = (1_000, 5_000, 20_000, 50_000)
+REPEATS = {1_000: 3, 5_000: 2, 20_000: 1, 50_000: 1}  # per pass
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def cpu_best(run: Callable[[], object], repeat: int) -> float:
+    """Least CPU seconds of ``repeat`` calls (a full collection before each)."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.process_time()
+        run()
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+# ---------------------------------------------------------------- where the time goes
+
+
+class Split:
+    """Wraps the plan and result builders that ``simulate`` calls, to time them apart."""
+
+    def __init__(self) -> None:
+        self.plan = 0.0
+        self.result = 0.0
+        self.available = False
+
+    @contextmanager
+    def installed(self) -> Iterator[Split]:
+        import sim.engine
+        import sim.engine.core
+
+        targets = [
+            (sim.engine.core, "critical_path", "plan"),
+            (sim.engine, "build_result", "result"),
+        ]
+        saved = []
+        for module, name, slot in targets:
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+            saved.append((module, name, original))
+            setattr(module, name, self._timed(original, slot))
+        self.available = len(saved) == len(targets)
+        try:
+            yield self
+        finally:
+            for module, name, original in saved:
+                setattr(module, name, original)
+
+    def _timed(self, func: Callable[..., Any], slot: str) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.process_time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                setattr(self, slot, getattr(self, slot) + time.process_time() - t0)
+
+        return timed
+
+
+# ---------------------------------------------------------------- the bundled default
+
+
+def default_scenario() -> tuple[Any, str]:
+    """The bundled default, or ``None`` and why it cannot be timed."""
+    from sim.scenario import ScenarioError, load_scenario
+    from sim.scenario.bundled import default_scenario as path
+
+    try:
+        return load_scenario(path()), ""
+    except ScenarioError as exc:
+        first = exc.problems[0].format() if exc.problems else "?"
+        return None, (
+            f"  FAIL: the bundled default does not validate ({len(exc.problems)} "
+            f"problems; first: {first}); not timed"
+        )
+
+
+def bench_default(runs: int = 60) -> list[str]:
+    from sim.engine import simulate
+
+    scenario, note = default_scenario()
+    lines = [f"bundled default: engine-only simulate, median of {runs} (after import and load)"]
+    if note:
+        lines.append(note)
+    if scenario is None:
+        return lines
+    simulate(scenario)  # warm up
+    cpu, wall = [], []
+    split = Split()
+    with split.installed():
+        for _ in range(runs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = simulate(scenario)
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - t0)
+    med = statistics.median(cpu) * 1000
+    lines.append(
+        f"  {len(scenario.activities)} activity instances, {len(result.events)} events:"
+        f" {med:.1f} ms CPU (wall {statistics.median(wall) * 1000:.1f} ms)   "
+        f"target < {DEFAULT_TARGET_MS:.0f} ms: {_verdict(med < DEFAULT_TARGET_MS)}"
+    )
+    if split.available:
+        lines.append(
+            f"    of which plan {split.plan / runs * 1000:.2f} ms, result tables "
+            f"{split.result / runs * 1000:.2f} ms, the rest (set-up, event loop) "
+            f"{med - (split.plan + split.result) / runs * 1000:.2f} ms"
+        )
+    return lines
+
+
+# ---------------------------------------------------------------- scaling and the floor
+
+
+def bare_processes(durations: Sequence[float]) -> None:
+    """The floor: one SimPy process per activity, each one timeout."""
+    import simpy
+
+    env = simpy.Environment()
+
+    def activity(hours: float) -> Generator[Any, Any, None]:
+        yield env.timeout(hours)
+
+    for hours in durations:
+        env.process(activity(hours))
+    env.run()
+
+
+def one_process(durations: Sequence[float]) -> None:
+    """For reference: a single process looping over N timeouts."""
+    import simpy
+
+    env = simpy.Environment()
+
+    def loop() -> Generator[Any, Any, None]:
+        for hours in durations:
+            yield env.timeout(hours)
+
+    env.process(loop())
+    env.run()
+
+
+@dataclass
+class Row:
+    n: int
+    load_s: float
+    simulate_s: float
+    plan_s: float
+    result_s: float
+    floor_s: float
+    loop_s: float
+    gc_off_s: float
+    events: int
+    complete: bool
+
+    def per(self, seconds: float) -> float:
+        return seconds / self.n * 1e6
+
+
+def measure(n: int, repeat: int) -> Row:
+    from sim.engine import simulate
+    from sim.scenario import load_tree
+    from sim.synth import synth_tree
+
+    tree = synth_tree(n, seed=0)
+    t0 = time.process_time()
+    scenario = load_tree(tree)
+    load_s = time.process_time() - t0
+    del tree
+    durations = [a.duration.expected() for a in scenario.activities]
+    split = Split()
+    holder: list[Any] = []
+    with split.installed():
+        best = float("inf")
+        best_split = (0.0, 0.0)
+        for _ in range(repeat):
+            holder.clear()
+            gc.collect()
+            split.plan = split.result = 0.0
+            c0 = time.process_time()
+            holder.append(simulate(scenario))
+            spent = time.process_time() - c0
+            if spent < best:
+                best, best_split = spent, (split.plan, split.result)
+    result = holder[0]
+    events, complete = len(result.events), result.complete
+    holder.clear()
+    del result
+    floor = cpu_best(lambda: bare_processes(durations), 2)
+    loop = cpu_best(lambda: one_process(durations), 2)
+    gc.collect()
+    gc.disable()  # no cyclic collection during the run (reference counting still frees)
+    try:
+        gc_off = cpu_best(lambda: simulate(scenario), 1)
+    finally:
+        gc.enable()
+    return Row(n, load_s, best, best_split[0], best_split[1], floor, loop, gc_off, events, complete)
+
+
+def _best(a: Row, b: Row) -> Row:
+    """The faster of two measurements of the same size (each figure on its own)."""
+    pick = a if a.simulate_s <= b.simulate_s else b
+    return Row(
+        a.n,
+        min(a.load_s, b.load_s),
+        pick.simulate_s,
+        pick.plan_s,
+        pick.result_s,
+        min(a.floor_s, b.floor_s),
+        min(a.loop_s, b.loop_s),
+        min(a.gc_off_s, b.gc_off_s),
+        a.events,
+        a.complete and b.complete,
+    )
+
+
+def scaling(sizes: Sequence[int]) -> list[str]:
+    lines = [
+        "per-activity cost on generated scenarios (sim.synth, seed 0), CPU µs per activity;",
+        "  best of two passes (sizes up, then down but the largest) so that a busy spell",
+        "  favours no size; `gc off`: the same run with the cyclic collector disabled",
+        f"  {'N':>6} {'load s':>7} {'sim s':>7} {'µs/act':>7} {'plan':>6} {'loop':>6} "
+        f"{'result':>6} | {'floor':>6} {'x floor':>7} | {'1-proc':>6} {'x 1-proc':>8} | "
+        f"{'gc off':>7}",
+    ]
+    found: dict[int, Row] = {}
+    second = [n for n in reversed(sizes) if n != max(sizes)]
+    for n in [*sizes, *second]:
+        row = measure(n, REPEATS.get(n, 1))
+        found[n] = _best(found[n], row) if n in found else row
+    rows = [found[n] for n in sizes]
+    for row in rows:
+        n = row.n
+        run_s = row.simulate_s - row.plan_s - row.result_s
+        lines.append(
+            f"  {n:>6} {row.load_s:7.2f} {row.simulate_s:7.2f} {row.per(row.simulate_s):7.0f} "
+            f"{row.per(row.plan_s):6.0f} {row.per(run_s):6.0f} {row.per(row.result_s):6.0f} | "
+            f"{row.per(row.floor_s):6.1f} {row.simulate_s / row.floor_s:6.1f}x | "
+            f"{row.per(row.loop_s):6.1f} {row.simulate_s / row.loop_s:7.1f}x | "
+            f"{row.per(row.gc_off_s):7.0f}" + ("" if row.complete else "  INCOMPLETE RUN")
+        )
+    lines.append(
+        "  (plan = critical-path pass, loop = set-up and event loop, result = tables "
+        "and KPIs from the event log; events per activity: "
+        + ", ".join(f"{r.events / r.n:.1f}" for r in rows)
+        + ")"
+    )
+    first, last = rows[0], rows[-1]
+    growth = (last.simulate_s / last.n) / (first.simulate_s / first.n)
+    lines.append(
+        f"  cost per activity {last.n // 1000}k / {first.n // 1000}k: {growth:.2f}   "
+        f"target <= {GROWTH_TARGET}: {_verdict(growth <= GROWTH_TARGET)}"
+    )
+    worst = max(rows, key=lambda r: r.simulate_s / r.floor_s)
+    lines.append(
+        "  engine / bare-SimPy floor: "
+        + ", ".join(f"{r.simulate_s / r.floor_s:.1f}x" for r in rows)
+        + f"   target <= {FLOOR_TARGET:.0f}x at every size: "
+        f"{_verdict(worst.simulate_s / worst.floor_s <= FLOOR_TARGET)}"
+    )
+    gc_off_growth = (last.gc_off_s / last.n) / (first.gc_off_s / first.n)
+    lines.append(
+        f"  with the collector off during the run: {last.n // 1000}k / {first.n // 1000}k "
+        f"= {gc_off_growth:.2f}"
+    )
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="engine speed figures")
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, SIZES)),
+        help="comma-separated activity counts (default 1000,5000,20000,50000)",
+    )
+    parser.add_argument("--skip-default", action="store_true", help="only the scaling table")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    import simpy
+
+    import sim.engine  # noqa: F401  (imports outside the timings)
+
+    print(
+        f"python {sys.version.split()[0]}, simpy {simpy.__version__}, {os.cpu_count()} CPUs, "
+        f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    if not args.skip_default:
+        for line in bench_default():
+            print(line)
+    for line in scaling(sizes):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
