@@ -1,0 +1,294 @@
+"""Monte Carlo ensembles: determinism across executors, streaming statistics, CRN, errors."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import load_scenario
+from sim.compare import compare
+from sim.ensemble import Layout, ensemble, record_of, run_chunk
+from sim.executors import LocalExecutor
+from sim.stats import Moments, Proportion, Quantiles, RankCorrelation
+
+ROOT = Path(__file__).resolve().parents[1]
+WEEK = ROOT / "scenarios" / "training_week.yaml"
+
+RISKY = """
+format: tabletop/1
+name: Risky week
+days: 3
+seed: 5
+resources:
+  - {id: hall, capacity: 1, hours: always}
+phases:
+  - id: main
+    around_the_clock: true
+    activities:
+      - {id: a, duration: {triangular: [2, 4, 10]}, needs: {hall: 1}}
+      - {id: b, duration: {uniform: [1, 3]}, needs: {hall: 1}}
+      - {id: c, duration: 1, after: [a, b]}
+      - {id: d, duration: {pert: [1, 2, 3]}}
+injects:
+  - {id: M-1, at: "D1 01:00", kind: delay, target: c, by: 5, probability: 0.5}
+"""
+
+
+def _same(a: object, b: object) -> None:
+    from sim.risk import risk_summary
+
+    left, right = risk_summary(a), risk_summary(b)  # type: ignore[arg-type]
+    left.pop("executor")
+    right.pop("executor")
+    assert left == right
+
+
+def test_results_identical_whatever_the_worker_count() -> None:
+    scenario = load_scenario(WEEK)
+    one = ensemble(scenario, 60, seed=3, jobs=1)
+    two = ensemble(scenario, 60, seed=3, jobs=2)
+    assert one.stats.end.mean == two.stats.end.mean
+    assert one.stats.end.m2 == two.stats.end.m2
+    _same(one, two)
+
+
+def test_chunking_does_not_change_results() -> None:
+    scenario = load_scenario(RISKY)
+    _same(ensemble(scenario, 40, seed=1, chunk=1), ensemble(scenario, 40, seed=1, chunk=7))
+
+
+def test_replications_differ_and_seeds_differ() -> None:
+    scenario = load_scenario(RISKY)
+    recs = run_chunk(scenario, 1, 0, 20)
+    assert len({r.end_h for r in recs}) > 5
+    other = ensemble(scenario, 20, seed=2)
+    assert ensemble(scenario, 20, seed=1).stats.end.mean != other.stats.end.mean
+
+
+def test_mean_end_matches_a_plain_loop() -> None:
+    from sim.engine import simulate
+
+    scenario = load_scenario(RISKY)
+    ends = [simulate(scenario, 9, replication=i).end_h for i in range(50)]
+    result = ensemble(scenario, 50, seed=9)
+    assert result.stats.end.mean == pytest.approx(float(np.mean(ends)), rel=1e-12)
+    assert result.stats.end_q.quantile(0.5) == pytest.approx(float(np.quantile(ends, 0.5)))
+
+
+def test_criticality_of_a_serial_resource_chain() -> None:
+    scenario = load_scenario(RISKY)
+    result = ensemble(scenario, 100, seed=1)
+    crit = result.stats.criticality()
+    # c always ends last and waits for a and b, which share the hall: both are on the chain
+    assert crit["c"] == 1.0
+    assert crit["a"] == 1.0 and crit["b"] == 1.0
+    assert crit["d"] == 0.0
+
+
+def test_sensitivity_ranks_the_dominant_input_first() -> None:
+    scenario = load_scenario(RISKY)
+    result = ensemble(scenario, 400, seed=4)
+    ranking = dict(result.stats.tornado())
+    assert set(ranking) == {"a", "b", "d", "M-1 happens"}
+    top = result.stats.tornado()[0][0]
+    assert top in ("a", "M-1 happens")
+    assert ranking["a"] > 0.3 and ranking["M-1 happens"] > 0.3
+    assert abs(ranking["d"]) < 0.2
+
+
+def test_keep_returns_full_results_of_the_first_runs_only() -> None:
+    scenario = load_scenario(RISKY)
+    result = ensemble(scenario, 10, seed=1, keep=3)
+    assert [r.replication for r in result.stats.kept] == [0, 1, 2]
+
+
+def test_zero_replications_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ensemble(load_scenario(RISKY), 0)
+
+
+def test_record_layout_matches_scenario() -> None:
+    from sim.engine import simulate
+
+    scenario = load_scenario(WEEK)
+    layout = Layout.of(scenario)
+    rec = record_of(simulate(scenario, 1), layout)
+    assert len(rec.activity_end) == len(scenario.activities)
+    assert len(rec.util_by_day) == len(scenario.resources)
+    assert all(len(row) == scenario.days for row in rec.util_by_day)
+    assert all(0.0 <= u <= 1.0 + 1e-9 for row in rec.util_by_day for u in row)
+    assert len(rec.inputs) == len(layout.inputs)
+
+
+# ------------------------------------------------------------ streaming statistics
+
+
+def test_quantiles_exact_during_warmup_and_close_after() -> None:
+    rng = np.random.default_rng(0)
+    values = rng.lognormal(3, 0.4, 20_000)
+    q = Quantiles(warmup=500, bins=4000)
+    for v in values:
+        q.add(float(v))
+    for p in (0.1, 0.5, 0.9):
+        exact = float(np.quantile(values, p))
+        assert q.quantile(p) == pytest.approx(exact, rel=0.01)
+        lo, hi = q.quantile_ci(p)
+        assert lo <= exact <= hi
+    small = Quantiles()
+    for v in values[:100]:
+        small.add(float(v))
+    assert small.quantile(0.5) == pytest.approx(float(np.quantile(values[:100], 0.5)))
+
+
+def test_rank_correlation_exact_and_binned_agree_with_numpy() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(5000, 2))
+    y = 2 * x[:, 0] + rng.normal(size=5000) * 0.5
+    exact_rc = RankCorrelation(2, warmup=10_000)
+    binned_rc = RankCorrelation(2, warmup=1000, bins=50)
+    for xs, yy in zip(x, y, strict=True):
+        exact_rc.add(list(xs), float(yy))
+        binned_rc.add(list(xs), float(yy))
+
+    def spearman(a: np.ndarray, b: np.ndarray) -> float:
+        ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+        return float(np.corrcoef(ra, rb)[0, 1])
+
+    want = [spearman(x[:, 0], y), spearman(x[:, 1], y)]
+    assert exact_rc.coefficients() == pytest.approx(want, abs=1e-9)
+    assert binned_rc.coefficients() == pytest.approx(want, abs=0.02)
+
+
+def test_moments_and_proportion_intervals() -> None:
+    m = Moments()
+    for v in [1.0, 2.0, 3.0, 4.0]:
+        m.add(v)
+    assert m.mean == 2.5 and m.std == pytest.approx(float(np.std([1, 2, 3, 4], ddof=1)))
+    lo, hi = m.ci()
+    assert lo < 2.5 < hi
+    p = Proportion()
+    for i in range(100):
+        p.add(i < 30)
+    lo, hi = p.ci()
+    assert p.p == 0.3 and lo < 0.3 < hi and 0 <= lo and hi <= 1
+    assert math.isclose(hi - lo, 0.18, abs_tol=0.02)
+
+
+# ------------------------------------------------------------ what-if with CRN
+
+
+def test_identical_variants_differ_by_exactly_zero() -> None:
+    scenario = load_scenario(RISKY)
+    result = compare(scenario, scenario, 50, seed=2)
+    assert result.paired.end.mean == 0.0 and result.paired.end.std == 0.0
+
+
+def test_common_random_numbers_tighten_the_difference() -> None:
+    scenario = load_scenario(RISKY)
+    faster = load_scenario(RISKY.replace("{triangular: [2, 4, 10]}", "{triangular: [1, 3, 9]}"))
+    result = compare(scenario, faster, 200, seed=2)
+    diff = result.paired.end
+    assert diff.mean < 0  # B is faster in every replication that a drives
+    unpaired = math.sqrt(result.a.stats.end.std**2 + result.b.stats.end.std**2)
+    assert diff.std < 0.5 * unpaired
+
+
+# ------------------------------------------------------------ executors
+
+
+def _crash_on_chunk_ten(scenario, seed, start, stop, keep=0):  # type: ignore[no-untyped-def]
+    if start == 10:
+        os._exit(3)  # a worker dies
+    return run_chunk(scenario, seed, start, stop, keep)
+
+
+def test_a_dead_worker_is_retried_and_the_missing_replications_reported(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.executors
+
+    monkeypatch.setattr(sim.executors, "run_chunk", _crash_on_chunk_ten)
+    scenario = load_scenario(RISKY)
+    result = ensemble(scenario, 40, seed=1, executor=LocalExecutor(2), chunk=5)
+    assert result.missing == tuple(range(10, 15))
+    assert result.stats.n == 35
+    assert not result.complete
+
+
+def test_dask_local_cluster_gives_the_same_numbers_as_the_local_pool() -> None:
+    from distributed import LocalCluster
+
+    from sim.executors import DaskExecutor
+
+    scenario = load_scenario(RISKY)
+    local = ensemble(scenario, 40, seed=6, jobs=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None) as cluster:
+        executor = DaskExecutor(cluster.scheduler_address)
+        try:
+            remote = ensemble(scenario, 40, seed=6, executor=executor)
+        finally:
+            executor.close()
+    assert remote.executor.startswith("dask")
+    _same(local, remote)
+
+
+# ------------------------------------------------------------ the commands
+
+
+def _tabletop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_mc_command_writes_a_complete_ensemble_directory(tmp_path: Path) -> None:
+    import json
+
+    done = _tabletop("mc", str(WEEK), "-n", "30", "--seed", "1", "--keep", "2", "--out",
+                     str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "P(on time" in done.stdout
+    (out,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("p_on_time", "p_on_time_ci", "end_h", "phases", "limits", "criticality",
+                "utilisation_by_day", "sensitivity", "advice"):
+        assert key in summary
+    assert summary["replications"] == 30 and summary["complete"] is True
+    assert len(list((out / "runs").iterdir())) == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["mc", "-n", "0"], "-n must be at least 1"),
+    (["mc", "--set", "resources.rnage.capacity=2"], "did you mean 'range'"),
+    (["mc", "--set", "resources.range.capacity=[2]"], "would change its type"),
+    (["mc", "--set", "days=banana"], "error"),
+    (["mc", "--executor", "dask", "--address", "tcp://127.0.0.1:1", "--connect-timeout", "1",
+      "-n", "5"], "cannot reach a Dask scheduler"),
+    (["sweep", "--vary", "resources.range.capacity"], "expected KEY.PATH=V1,V2"),
+])
+def test_bad_ensemble_input_exits_2_with_a_clear_message(tmp_path: Path, args: list[str],
+                                                         message: str) -> None:
+    done = _tabletop(*args, "--out", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_sweep_writes_one_row_per_grid_point(tmp_path: Path) -> None:
+    import csv
+
+    done = _tabletop("sweep", str(WEEK), "-n", "10", "--vary",
+                     "resources.workstations.capacity=2,3", "--vary",
+                     "resources.interpreters.capacity=2,4", "--out", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    (out,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    rows = list(csv.DictReader((out / "sweep.csv").read_text().splitlines()))
+    assert len(rows) == 4
+    assert {(r["resources.workstations.capacity"], r["resources.interpreters.capacity"])
+            for r in rows} == {("2", "2"), ("2", "4"), ("3", "2"), ("3", "4")}
