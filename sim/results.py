@@ -222,7 +222,7 @@ def _activity_rows(events: Iterable[Event], acts: dict[str, Activity],
             ready.setdefault(aid, ev.t)
         elif kind == "blocked":
             _close_block(blocked, waited_on, aid, ev.t)
-            what = ev.reason or ""
+            what = "calendar" if ev.reason == "fit" else ev.reason or ""
             if ev.resource:
                 what = f"resource:{ev.resource}"
             elif ev.group:
@@ -240,6 +240,10 @@ def _activity_rows(events: Iterable[Event], acts: dict[str, Activity],
         elif kind == "finish":
             end[aid] = ev.t
             work[aid] = ev.amount or 0.0
+        elif kind == "stuck":  # the run ended while it waited or was paused
+            _close_block(blocked, waited_on, aid, ev.t)
+            if aid in pause_at:
+                paused[aid] += ev.t - pause_at.pop(aid)
     rows = []
     for aid, act in acts.items():
         if aid in added_by and aid not in ready and aid not in start:
@@ -387,14 +391,20 @@ def _group_rows(scenario: Scenario, events: Sequence[Event], end: float,
                     by_day[day] += busy * (stop - t)
                 t = stop
         down = 0.0
-        since: float | None = None
+        since = 0.0
+        depth = 0  # group_unavailable injects in force (they may overlap)
         for ev in events:
-            if ev.group == group.id and ev.kind == "group_unavailable" and since is None:
-                since = ev.t
-            elif ev.group == group.id and ev.kind == "group_available" and since is not None:
-                down += ev.t - since
-                since = None
-        if since is not None:
+            if ev.group != group.id:
+                continue
+            if ev.kind == "group_unavailable":
+                if depth == 0:
+                    since = ev.t
+                depth += 1
+            elif ev.kind == "group_available" and depth > 0:
+                depth -= 1
+                if depth == 0:
+                    down += ev.t - since
+        if depth > 0:
             down += max(0.0, end - since)
         rows[group.id] = GroupRow(
             id=group.id, name=group.name, teams=group.teams, busy_team_h=sum(by_day),

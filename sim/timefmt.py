@@ -32,7 +32,10 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise TimeFormatError(f"expected a duration, found {value!r}")
     if isinstance(value, int | float):
-        hours = float(value)
+        try:
+            hours = float(value)
+        except OverflowError:  # an int too large for a float
+            raise TimeFormatError("expected a finite duration, found a number too large") from None
     elif isinstance(value, str):
         match = _DURATION_RE.match(value)
         if match is None:
@@ -127,7 +130,7 @@ class WorkingTime:
 
     def day_of(self, t: float) -> int:
         """Day number (1-based) of time ``t``."""
-        return int(math.floor((t + EPS) / DAY)) + 1
+        return math.floor((t + EPS) / DAY) + 1
 
     def window(self, t: float) -> tuple[float, float] | None:
         """The working window ``(start, end)`` containing ``t``, if ``t`` is working time."""

@@ -32,14 +32,17 @@ def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 
     def stream_for(entity: str):  # type: ignore[no-untyped-def]
         return stream(run_seed, replication, entity)
 
+    draws: dict[str, float] = {}
+
     def draw(act: Activity) -> float:
         if plan or not act.duration.is_random:
             return act.duration.expected()
-        return act.duration.sample(stream_for(act.id))
+        hours = draws[act.id] = act.duration.sample(stream_for(act.id))
+        return hours
 
     engine = Engine(scenario, draw, time_cap if time_cap is not None
                     else default_time_cap(scenario))
-    schedule_injects(engine, stream_for, enabled=not plan)
+    inject_draws = schedule_injects(engine, stream_for, enabled=not plan)
     engine.run()
     end = engine.env.now
     stuck = _explain_stuck(engine) if engine.unfinished or engine.pending_adds else []
@@ -49,13 +52,16 @@ def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 
         for inject in scenario.injects:
             if inject.id not in engine.fired:
                 engine.log(Event(end, "inject_skipped", inject=inject.id, reason="after_end"))
-    return build_result(scenario, run_seed, replication, engine.recorder.events,
-                        capped=engine.capped, plan=plan)
+    result = build_result(scenario, run_seed, replication, engine.recorder.events,
+                          capped=engine.capped, plan=plan)
+    result.extra["draws"] = draws  # drawn durations of random activities (sensitivity)
+    result.extra["inject_draws"] = inject_draws
+    return result
 
 
 def _explain_stuck(engine: Engine) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    prefix = f"time cap reached at {format_time(engine.env.now)}; " if engine.capped else ""
+    prefix = f"time cap {format_time(engine.time_cap)} reached; " if engine.capped else ""
     for run in engine.unfinished_runs():
         out.append((run.act.id, prefix + _reason(engine, run)))
     return out
@@ -72,7 +78,8 @@ def _reason(engine: Engine, run: ActivityRun) -> str:
         return "waits for unfinished " + ", ".join(waits) if waits else "waits for release"
     if run.state == RUNNING:
         return "still running"
-    blocked = run.blocked
+    # what holds it beyond the working day, if anything: that is why it is stuck
+    blocked = engine.capacity_blocker(run) or run.blocked
     if blocked is None:
         return "ready but not started"
     reason, name = blocked

@@ -59,16 +59,18 @@ class Engine:
         extra = [a for i in scenario.injects for a in i.activities]
         plan = critical_path(scenario, extra) if scenario.dispatch == "critical_path" else None
         self.latest_start = plan.latest_start if plan else {}
-        for phase in scenario.phases:
-            run = self.phases[phase.id]
-            run.after_left = len(phase.after)
-            for other in phase.after:
-                self.phases[other].phase_dependents.append(run)
-        for act in scenario.activities:
-            self._register(act)
-        for phase in self.phases.values():
-            if phase.left == 0 and phase.after_left == 0:
-                self._complete_phase(phase, 0.0)
+        for phase_model in scenario.phases:
+            phase_run = self.phases[phase_model.id]
+            phase_run.after_left = len(phase_model.after)
+            for other in phase_model.after:
+                self.phases[other].phase_dependents.append(phase_run)
+        # every run exists before any dependency is wired: `after` may name a later activity
+        created = [self._create(act) for act in scenario.activities]
+        for run in created:
+            self._wire(run)
+        for phase_run in self.phases.values():
+            if phase_run.left == 0 and phase_run.after_left == 0:
+                self._complete_phase(phase_run, 0.0)
 
     # ------------------------------------------------------------ set-up
 
@@ -89,18 +91,29 @@ class Engine:
         return (0.0 if run.first_start is not None else 1.0, primary, float(run.act.order))
 
     def _register(self, act: Activity) -> ActivityRun:
+        run = self._create(act)
+        self._wire(run)
+        return run
+
+    def _create(self, act: Activity) -> ActivityRun:
+        """The run of one activity instance, counted in its phase, not yet wired."""
         run = ActivityRun(act, self.draw(act), self._bound(act))
         self.runs[act.id] = run
         self.unfinished += 1
         phase = self.phases[act.phase]
         run.phase = phase
         phase.left += 1
+        return run
+
+    def _wire(self, run: ActivityRun) -> None:
+        """Count the dependencies of ``run``; release it when none is left."""
+        act = run.act
         now = self.env.now
         for dep in act.after:
             if dep.on_phase:
                 target_phase = self.phases[dep.target]
                 if target_phase.complete:
-                    run.dep_ready = max(run.dep_ready, now + dep.lag)
+                    run.dep_ready = max(run.dep_ready, target_phase.end + dep.lag)
                 else:
                     run.deps_left += 1
                     target_phase.dependents.append((run, dep.lag))
@@ -118,14 +131,13 @@ class Engine:
                 self.phases[other].dependents.append((run, 0.0))
         if run.deps_left == 0:
             self._release(run)
-        return run
 
     # ------------------------------------------------------------ scheduling helpers
 
     def at(self, delay: float, callback: Callable[[Any], None]) -> None:
         """Call ``callback`` after ``delay`` hours."""
         event = self.env.timeout(max(delay, 0.0))
-        event.callbacks.append(callback)  # type: ignore[union-attr]
+        event.callbacks.append(callback)
 
     def request_dispatch(self) -> None:
         if not self.dispatch_pending:
@@ -203,6 +215,10 @@ class Engine:
                     and remaining <= self.clock.day_length + EPS):
                 self._wake_at(self.clock.next_day_start(now))
                 return ("fit", None)
+        return self.capacity_blocker(run)
+
+    def capacity_blocker(self, run: ActivityRun) -> tuple[str, str | None] | None:
+        """The group or resource that keeps ``run`` from starting now, calendar aside."""
         for gid, teams in run.act.groups:
             group = self.groups[gid]
             if group.down:
@@ -237,9 +253,10 @@ class Engine:
         now = self.env.now
         end = run.seg_start + run.remaining
         split = False
-        if run.bound and run.remaining > 0 and (
-            run.act.splittable or run.remaining > self.clock.day_length + EPS
-        ):
+        if run.bound and run.remaining > 0:
+            # a splittable activity, one longer than a day, or one a delay made run past the
+            # end of the day: its work pauses at the end of the day (a bound activity never
+            # works outside the working day)
             window = self.clock.window(run.seg_start)
             if window is not None and end > window[1] + EPS:
                 end, split = window[1], True
@@ -278,17 +295,25 @@ class Engine:
         if phase.left == 0 and phase.after_left == 0 and not phase.complete:
             self._complete_phase(phase, now)
         self.unfinished -= 1
+        self.check_done()
+        self.request_dispatch()
+
+    def check_done(self) -> None:
+        """End the run when all work is done and no inject will add more."""
         if self.unfinished == 0 and self.pending_adds == 0 and not self.done.triggered:
             self.done.succeed()
-        self.request_dispatch()
 
     def pause(self, run: ActivityRun, reason: str) -> None:
         """Stop running work, free its units, and queue the rest of its work."""
         now = self.env.now
         run.remaining = max(0.0, run.remaining - (now - run.seg_start))
+        if run.remaining <= EPS:  # its work is done at this very moment: it finishes
+            self._finish(run)
+            return
         run.end_token += 1
         self._free(run)
         run.state = PAUSED
+        run.key = self._key(run)  # already started: precedence over fresh starts
         self.log(Event(now, "pause", run.act.id, reason=reason, amount=run.remaining,
                        phase=run.act.phase, inject=None if reason == "day_end" else reason))
         self._enqueue(run)
@@ -308,13 +333,16 @@ class Engine:
 
     def _complete_phase(self, phase: PhaseRun, now: float) -> None:
         phase.complete = True
+        phase.end = now
         self.log(Event(now, "phase_end", phase=phase.id))
+        # whoever waits now: those wired at the start, or (when added work reopened the
+        # phase) activities added while it was open again
+        dependents, phase.dependents = phase.dependents, []
+        for run, lag in dependents:
+            self._dependency_met(run, now + lag)
         if phase.notified:
             return
         phase.notified = True
-        for run, lag in phase.dependents:
-            self._dependency_met(run, now + lag)
-        phase.dependents = []
         for other in phase.phase_dependents:
             other.after_left -= 1
             if other.after_left == 0 and other.left == 0 and not other.complete:
@@ -325,15 +353,16 @@ class Engine:
     def run(self) -> None:
         """Step until all work is done, nothing can happen any more, or the time cap."""
         env, done, cap = self.env, self.done, self.time_cap
-        if self.unfinished == 0 and self.pending_adds == 0:
-            done.succeed()
+        self.check_done()
         step, peek = env.step, env.peek
         while not done.triggered:
             when = peek()
             if when == float("inf"):
                 break  # nothing left to happen and work remains: stuck
-            if when > cap:
+            if when > cap:  # the clock runs to the cap, where the run stops as stuck
                 self.capped = True
+                if cap > env.now:
+                    env.run(until=cap)
                 break
             step()
 

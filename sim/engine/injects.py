@@ -15,15 +15,22 @@ from sim.scenario.model import Inject
 StreamFor = Callable[[str], Generator]
 
 
-def schedule_injects(engine: Engine, stream_for: StreamFor, *, enabled: bool = True) -> None:
-    """Draw each inject's fate from its own stream and schedule it."""
+def schedule_injects(engine: Engine, stream_for: StreamFor, *,
+                     enabled: bool = True) -> dict[str, tuple[bool, float, float]]:
+    """Draw each inject's fate from its own stream and schedule it.
+
+    Returns the draws: inject id -> (happens, time, delay hours).
+    """
+    draws: dict[str, tuple[bool, float, float]] = {}
     if not enabled:
-        return
+        return draws
     for inject in engine.scenario.injects:
         happens, when, delay = _draw(inject, stream_for)
+        draws[inject.id] = (happens, when, delay)
         if inject.kind == "add_activity" and happens:
             engine.pending_adds += 1
         engine.at(when, _handler(engine, inject, happens, delay))
+    return draws
 
 
 def _draw(inject: Inject, stream_for: StreamFor) -> tuple[bool, float, float]:
@@ -71,10 +78,23 @@ def _resource_down(engine: Engine, inject: Inject, _delay: float) -> None:
         res.last_change = inject.id
         engine.log(Event(now, "capacity", resource=res.id, inject=inject.id, amount=res.now))
         if inject.on_hit == "pause":
-            _preempt(engine, inject.id, lambda run, rid=res.id: any(
-                r == rid for r, _ in run.act.needs), lambda res=res: res.in_use > res.now)
+            _preempt(engine, inject.id, _uses_resource(res.id), _over_capacity(res))
         engine.at(inject.duration, _restore(engine, inject, res, taken))
     engine.request_dispatch()
+
+
+def _uses_resource(resource_id: str) -> Callable[[ActivityRun], bool]:
+    def uses(run: ActivityRun) -> bool:
+        return any(r == resource_id for r, _ in run.act.needs)
+
+    return uses
+
+
+def _over_capacity(res: ResourceState) -> Callable[[], bool]:
+    def over() -> bool:
+        return res.in_use > res.now
+
+    return over
 
 
 def _restore(engine: Engine, inject: Inject, res: ResourceState,
@@ -129,7 +149,7 @@ def _delay(engine: Engine, inject: Inject, hours: float) -> None:
     live = [r for r in runs if r.state != DONE]
     if not live:
         engine.log(Event(engine.env.now, "inject_missed", inject=inject.id, activity=target,
-                         reason="already finished"))
+                         reason="already finished" if runs else "not added yet"))
         return
     _hit(engine, inject, activity=target, amount=hours)
     for run in live:
@@ -144,6 +164,7 @@ def _add_activity(engine: Engine, inject: Inject, _delay: float) -> None:
     for act in inject.activities:
         engine.log(Event(engine.env.now, "added", act.id, inject=inject.id, phase=act.phase))
         engine.add_activity(act)
+    engine.check_done()  # it may have added nothing (an every_day range of rest days)
 
 
 def _note(engine: Engine, inject: Inject, _delay: float) -> None:

@@ -66,10 +66,10 @@ def critical_path(scenario: Scenario, extra: Sequence[Activity] = ()) -> Critica
         for succ, lag in succs[node]:
             finish = min(finish, ls[succ] - lag)
         ls[node] = finish - duration[node]
-    ids = {a.id for a in activities}
+    activity_ids = {a.id for a in activities}
     return CriticalPath(
-        {k: v for k, v in es.items() if k in ids},
-        {k: v for k, v in ls.items() if k in ids},
+        {k: v for k, v in es.items() if k in activity_ids},
+        {k: v for k, v in ls.items() if k in activity_ids},
         length,
     )
 

@@ -12,7 +12,7 @@ class ActivityRun:
     """One activity instance while the simulation runs."""
 
     __slots__ = (
-        "act", "blocked", "bound", "dep_ready", "deps_left", "dependents", "end_token",
+        "act", "blocked", "bound", "dep_ready", "dependents", "deps_left", "end_token",
         "first_start", "key", "phase", "ready_at", "remaining", "seg_end", "seg_start",
         "state", "work",
     )
@@ -37,7 +37,7 @@ class ActivityRun:
 
 
 class PhaseRun:
-    __slots__ = ("after_left", "complete", "dependents", "id", "left", "notified",
+    __slots__ = ("after_left", "complete", "dependents", "end", "id", "left", "notified",
                  "phase_dependents", "start")
 
     def __init__(self, phase_id: str, start: float) -> None:
@@ -46,7 +46,8 @@ class PhaseRun:
         self.left = 0  # unfinished activities
         self.after_left = 0  # phases in `after` not yet complete
         self.complete = False
-        self.notified = False  # dependents told once; added work may end the phase again
+        self.end = 0.0  # when it last became complete
+        self.notified = False  # phases after it told once; added work may end it again
         self.dependents: list[tuple[ActivityRun, float]] = []
         self.phase_dependents: list[PhaseRun] = []
 
