@@ -218,13 +218,50 @@ class Choice:
         return f"choice({pairs})"
 
 
-def entity_key(entity_id: str) -> int:
-    """A stable 64-bit number for an entity id (same on every machine and run)."""
-    return int.from_bytes(hashlib.blake2b(entity_id.encode(), digest_size=8).digest(), "little")
+def entity_key(entity_id: str) -> tuple[int, int]:
+    """A stable 128-bit number for an entity id, as two 64-bit words (same everywhere)."""
+    digest = hashlib.blake2b(entity_id.encode(), digest_size=16).digest()
+    return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
+
+
+class Streams:
+    """The random streams of one replication of a seeded run.
+
+    A counter-based Philox generator is keyed by ``(seed, replication)``; each entity's
+    stream starts at a counter taken from a hash of its id (2**128 apart, so streams
+    never overlap). The Generator returned by a call is shared: draw what the entity
+    needs before asking for the next entity's stream. Positioning a stream costs a few
+    microseconds, against tens for building a new Generator.
+    """
+
+    __slots__ = ("_bitgen", "_buffer", "_generator", "_key")
+
+    def __init__(self, seed: int, replication: int = 0) -> None:
+        import numpy as np
+
+        sequence = np.random.SeedSequence([seed & (2**64 - 1), replication])
+        self._key = sequence.generate_state(2, np.uint64)
+        self._bitgen = np.random.Philox(key=self._key)
+        self._buffer = self._bitgen.state["buffer"]
+        self._generator = np.random.Generator(self._bitgen)
+
+    def __call__(self, entity_id: str) -> Generator:
+        import numpy as np
+
+        low, high = entity_key(entity_id)
+        self._bitgen.state = {
+            "bit_generator": "Philox",
+            "state": {"counter": np.array([0, 0, low, high], dtype=np.uint64),
+                      "key": self._key},
+            "buffer": self._buffer, "buffer_pos": 4, "has_uint32": 0, "uinteger": 0,
+        }
+        return self._generator
 
 
 def stream(seed: int, replication: int, entity_id: str) -> Generator:
-    """The numpy Generator of one entity in one replication of a seeded run."""
+    """A Generator of its own for one entity (the same draws as ``Streams(seed, rep)(id)``)."""
     import numpy as np
 
-    return np.random.default_rng([seed & (2**64 - 1), replication, entity_key(entity_id)])
+    shared = Streams(seed, replication)
+    shared(entity_id)
+    return np.random.Generator(shared._bitgen)

@@ -301,44 +301,65 @@ def _waits(events: Sequence[Event], end: float) -> tuple[dict[tuple[str, str], f
 
 def usage_steps(result: RunResult, resource_id: str) -> list[tuple[float, int, int]]:
     """``(t, units in use, capacity)`` after each change, for step charts."""
-    needs = {a.id: dict(a.needs).get(resource_id, 0) for a in _all_activities(result.scenario)}
-    capacity = next(r.capacity for r in result.scenario.resources if r.id == resource_id)
-    in_use = 0
-    steps: list[tuple[float, int, int]] = [(0.0, 0, capacity)]
-    for ev in result.events:
-        if ev.kind in ("start", "resume") and ev.activity and needs.get(ev.activity):
-            in_use += needs[ev.activity]
-        elif ev.kind in ("pause", "finish") and ev.activity and needs.get(ev.activity):
-            in_use -= needs[ev.activity]
-        elif ev.kind == "capacity" and ev.resource == resource_id and ev.amount is not None:
-            capacity = int(ev.amount)
-        else:
-            continue
-        if steps[-1][0] == ev.t:
-            steps[-1] = (ev.t, in_use, capacity)
-        else:
-            steps.append((ev.t, in_use, capacity))
-    return steps
+    return all_usage_steps(result.scenario, result.events)[resource_id]
 
 
 def group_steps(result: RunResult, group_id: str) -> list[tuple[float, int]]:
     """``(t, teams busy)`` after each change."""
-    teams = {a.id: dict(a.groups).get(group_id, 0) for a in _all_activities(result.scenario)}
-    busy = 0
-    steps: list[tuple[float, int]] = [(0.0, 0)]
-    for ev in result.events:
-        if ev.activity is None or not teams.get(ev.activity):
+    return all_group_steps(result.scenario, result.events)[group_id]
+
+
+def _put(steps: list[Any], row: tuple[Any, ...]) -> None:
+    if steps[-1][0] == row[0]:
+        steps[-1] = row
+    else:
+        steps.append(row)
+
+
+def all_usage_steps(scenario: Scenario,
+                    events: Iterable[Event]) -> dict[str, list[tuple[float, int, int]]]:
+    """:func:`usage_steps` of every resource, in one pass over the log."""
+    needs = {a.id: a.needs for a in _all_activities(scenario) if a.needs}
+    capacity = {r.id: r.capacity for r in scenario.resources}
+    in_use = dict.fromkeys(capacity, 0)
+    steps: dict[str, list[tuple[float, int, int]]] = {
+        rid: [(0.0, 0, cap)] for rid, cap in capacity.items()}
+    for ev in events:
+        kind = ev.kind
+        if kind == "start" or kind == "resume":
+            sign = 1
+        elif kind == "pause" or kind == "finish":
+            sign = -1
+        elif kind == "capacity" and ev.resource in capacity and ev.amount is not None:
+            rid = ev.resource
+            capacity[rid] = int(ev.amount)
+            _put(steps[rid], (ev.t, in_use[rid], capacity[rid]))
             continue
-        if ev.kind in ("start", "resume"):
-            busy += teams[ev.activity]
-        elif ev.kind in ("pause", "finish"):
-            busy -= teams[ev.activity]
         else:
             continue
-        if steps[-1][0] == ev.t:
-            steps[-1] = (ev.t, busy)
+        for rid, amount in needs.get(ev.activity or "", ()):
+            in_use[rid] += sign * amount
+            _put(steps[rid], (ev.t, in_use[rid], capacity[rid]))
+    return steps
+
+
+def all_group_steps(scenario: Scenario,
+                    events: Iterable[Event]) -> dict[str, list[tuple[float, int]]]:
+    """:func:`group_steps` of every group, in one pass over the log."""
+    uses = {a.id: a.groups for a in _all_activities(scenario) if a.groups}
+    busy = {g.id: 0 for g in scenario.groups}
+    steps: dict[str, list[tuple[float, int]]] = {gid: [(0.0, 0)] for gid in busy}
+    for ev in events:
+        kind = ev.kind
+        if kind == "start" or kind == "resume":
+            sign = 1
+        elif kind == "pause" or kind == "finish":
+            sign = -1
         else:
-            steps.append((ev.t, busy))
+            continue
+        for gid, teams in uses.get(ev.activity or "", ()):
+            busy[gid] += sign * teams
+            _put(steps[gid], (ev.t, busy[gid]))
     return steps
 
 
@@ -357,10 +378,10 @@ def _integral(steps: Sequence[tuple[float, ...]], end: float, column: int = 1) -
 def _resource_rows(scenario: Scenario, events: Sequence[Event], end: float,
                    waits: dict[tuple[str, str], float]) -> dict[str, ResourceRow]:
     clock = WorkingTime(scenario.calendar)
-    proto = RunResult(scenario, 0, 0, tuple(events), (), {}, {}, {}, (), end, 0.0, True)
+    all_steps = all_usage_steps(scenario, events)
     rows = {}
     for res in scenario.resources:
-        steps = usage_steps(proto, res.id)
+        steps = all_steps[res.id]
         available = end if res.always else clock.working_hours(0.0, end)
         busy = _integral(steps, end, 1)
         lost = _integral([(t, res.capacity - c) for t, _u, c in steps], end, 1)
@@ -376,11 +397,12 @@ def _resource_rows(scenario: Scenario, events: Sequence[Event], end: float,
 
 def _group_rows(scenario: Scenario, events: Sequence[Event], end: float,
                 waits: dict[tuple[str, str], float]) -> dict[str, GroupRow]:
-    proto = RunResult(scenario, 0, 0, tuple(events), (), {}, {}, {}, (), end, 0.0, True)
+    all_steps = all_group_steps(scenario, events)
+    unavailable = [ev for ev in events if ev.kind in ("group_unavailable", "group_available")]
     days = max(scenario.days, int(end // 24) + 1)
     rows = {}
     for group in scenario.groups:
-        steps = group_steps(proto, group.id)
+        steps = all_steps[group.id]
         by_day = [0.0] * days
         for (t0, busy), (t1, _b) in zip(steps, [*steps[1:], (end, 0)], strict=True):
             t = t0
@@ -393,7 +415,7 @@ def _group_rows(scenario: Scenario, events: Sequence[Event], end: float,
         down = 0.0
         since = 0.0
         depth = 0  # group_unavailable injects in force (they may overlap)
-        for ev in events:
+        for ev in unavailable:
             if ev.group != group.id:
                 continue
             if ev.kind == "group_unavailable":

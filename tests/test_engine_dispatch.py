@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from sim.engine import simulate
-from sim.engine.plan import critical_path
+from sim.scenario.plan import critical_path
 from sim.results import RunResult
 from sim.scenario import load_scenario
 

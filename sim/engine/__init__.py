@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from sim.engine.core import Engine
 from sim.engine.injects import schedule_injects
 from sim.engine.recorder import Event
 from sim.engine.state import DONE, PENDING, RUNNING, ActivityRun
-from sim.random import stream
+from sim.random import Streams
 from sim.results import RunResult, build_result
 from sim.scenario.model import Activity, Scenario
 from sim.timefmt import format_time
@@ -29,9 +33,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 
     """
     run_seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
 
-    def stream_for(entity: str):  # type: ignore[no-untyped-def]
-        return stream(run_seed, replication, entity)
-
+    stream_for = Streams(run_seed, replication)
     draws: dict[str, float] = {}
 
     def draw(act: Activity) -> float:
@@ -40,8 +42,33 @@ def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 
         hours = draws[act.id] = act.duration.sample(stream_for(act.id))
         return hours
 
-    engine = Engine(scenario, draw, time_cap if time_cap is not None
-                    else default_time_cap(scenario))
+    with _collector_paused():
+        return _run(scenario, run_seed, replication, plan, draw, draws, stream_for,
+                    time_cap if time_cap is not None else default_time_cap(scenario))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a run.
+
+    A run allocates many long-lived objects (event records, runs, SimPy events) and frees
+    few; every full collection walks the whole heap (the scenario included), so the
+    collector's cost per activity grows with the scenario. Reference counting still frees
+    everything acyclic; cycles left by the run are collected after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(scenario: Scenario, run_seed: int, replication: int, plan: bool,
+         draw: Callable[[Activity], float], draws: dict[str, float], stream_for: Streams,
+         time_cap: float) -> RunResult:
+    engine = Engine(scenario, draw, time_cap)
     inject_draws = schedule_injects(engine, stream_for, enabled=not plan)
     engine.run()
     end = engine.env.now

@@ -12,7 +12,6 @@ from typing import Any
 import simpy
 
 from sim.engine.calendar import EPS, WorkingTime
-from sim.engine.plan import critical_path
 from sim.engine.recorder import Event, Recorder
 from sim.engine.state import (
     DONE,
@@ -56,8 +55,7 @@ class Engine:
         self.done = self.env.event()
         self.capped = False
         self.fired: set[str] = set()
-        extra = [a for i in scenario.injects for a in i.activities]
-        plan = critical_path(scenario, extra) if scenario.dispatch == "critical_path" else None
+        plan = scenario.critical_path if scenario.dispatch == "critical_path" else None
         self.latest_start = plan.latest_start if plan else {}
         for phase_model in scenario.phases:
             phase_run = self.phases[phase_model.id]
@@ -184,10 +182,11 @@ class Engine:
             self.ready.sort(key=lambda r: r.key)
             self.ready_dirty = False
         now = self.env.now
+        window = self.clock.window(now)  # once per dispatch, not once per waiting activity
         started = False
         keep: list[ActivityRun] = []
         for run in self.ready:
-            blocker = self._blocker(run, now)
+            blocker = self._blocker(run, now, window)
             if blocker is None:
                 self._start(run, now)
                 started = True
@@ -203,11 +202,11 @@ class Engine:
         if started:
             self.ready = keep
 
-    def _blocker(self, run: ActivityRun, now: float) -> tuple[str, str | None] | None:
-        """Why ``run`` cannot start now (``None``: it can)."""
+    def _blocker(self, run: ActivityRun, now: float,
+                 window: tuple[float, float] | None) -> tuple[str, str | None] | None:
+        """Why ``run`` cannot start now (``None``: it can); ``window``: the working window now."""
         remaining = run.remaining
         if run.bound and remaining > 0:
-            window = self.clock.window(now)
             if window is None:
                 self._wake_at(self.clock.next_start(now))
                 return ("calendar", None)

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 from sim.random import Distribution
+
+if TYPE_CHECKING:
+    from sim.scenario.plan import CriticalPath
 
 Dispatch = Literal["critical_path", "priority", "fifo"]
 TargetKind = Literal["resource", "tag", "activity", "phase", "group"]
@@ -133,6 +137,16 @@ class Scenario:
     seed: int | None = None
     file: str = "<text>"
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @cached_property
+    def critical_path(self) -> CriticalPath:
+        """Earliest and latest starts on expected durations, computed once per scenario.
+
+        Activities that injects may add are included, so their slack is known too.
+        """
+        from sim.scenario.plan import critical_path
+
+        return critical_path(self, [a for i in self.injects for a in i.activities])
 
     @property
     def planned_end(self) -> float:
