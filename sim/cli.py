@@ -144,9 +144,9 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 
 def _extra_commands() -> list[Registrar]:
-    from sim.commands import mc, run, synth
+    from sim.commands import mc, plot, replay, run, synth
 
-    return [run.add_parser, synth.add_parser, mc.add_parsers]
+    return [run.add_parser, synth.add_parser, mc.add_parsers, replay.add_parser, plot.add_parser]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -163,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tabletop: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `tabletop run | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug: say so plainly, traceback only on request
         if args.debug or os.environ.get("TABLETOP_DEBUG"):
             raise

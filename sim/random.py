@@ -240,7 +240,7 @@ class Streams:
         import numpy as np
 
         sequence = np.random.SeedSequence([seed & (2**64 - 1), replication])
-        self._key = sequence.generate_state(2, np.uint64)
+        self._key = np.asarray(sequence.generate_state(2, np.uint64), dtype=np.uint64)
         self._bitgen = np.random.Philox(key=self._key)
         self._buffer = self._bitgen.state["buffer"]
         self._generator = np.random.Generator(self._bitgen)

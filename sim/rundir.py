@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.eventlog import Event
 from sim.results import RunResult
 
 RUN_MARKER = "summary.json"
@@ -104,7 +105,7 @@ def write_run_tables(result: RunResult, out: Path, source_text: str | None) -> N
         (out / f"scenario{suffix}").write_text(source_text, encoding="utf-8")
 
 
-def _event_dict(event: Any) -> Mapping[str, Any]:
+def _event_dict(event: Event) -> Mapping[str, Any]:
     return event.as_dict()  # full float precision: a saved log rebuilds the exact run
 
 

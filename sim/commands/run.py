@@ -69,7 +69,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.no_charts:
             from sim.report import write_charts_and_report
 
-            write_charts_and_report(result, out, formats=args.format, dpi=args.dpi)
+            write_charts_and_report(result, out, formats=args.format, dpi=args.dpi,
+                                    by=getattr(args, "by", "activity"))
 
     try:
         out = new_run_dir(Path(args.out), stem, write, name=args.name)
@@ -93,5 +94,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--format", action="append", choices=("png", "svg", "pdf"),
                    help="chart format; repeat for several (default: png)")
     p.add_argument("--dpi", type=int, default=110, help="chart resolution for PNG (default 110)")
+    p.add_argument("--by", choices=("activity", "group"), default="activity",
+                   help="schedule chart rows: one per activity (default) or per group team")
     p.add_argument("--no-charts", action="store_true", help="write tables only (faster)")
     p.set_defaults(func=cmd_run)
