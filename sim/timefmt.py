@@ -106,13 +106,21 @@ def format_time(hours: float) -> str:
 
 
 def format_duration(hours: float) -> str:
-    """``26.5`` -> ``"1d 2h30"``; ``0.75`` -> ``"45min"``."""
+    """``0.75`` -> ``"45min"``; ``26.5`` -> ``"26h30"``; ``48`` -> ``"48h"``; ``98`` -> ``"4d 2h"``.
+
+    Under 72 hours durations read in hours, as planners say them ("the 48-hour block");
+    longer ones in days and hours.
+    """
     minutes = round(hours * 60)
     if minutes < 60:
         return f"{minutes}min"
     days, rest = divmod(minutes, 24 * 60)
+    if minutes < 72 * 60:
+        days, rest = 0, minutes
     h, m = divmod(rest, 60)
     text = f"{days}d " if days else ""
+    if days and not rest:
+        return text.strip()
     text += f"{h}h" + (f"{m:02d}" if m else "")
     return text.strip()
 

@@ -153,9 +153,13 @@ def test_format_time(hours: float, text: str) -> None:
         (1.0, "1h"),
         (1.5, "1h30"),
         (14.0, "14h"),
-        (24.0, "1d 0h"),
-        (26.5, "1d 2h30"),
-        (49.0, "2d 1h"),
+        (24.0, "24h"),
+        (26.5, "26h30"),
+        (48.0, "48h"),
+        (71.5, "71h30"),
+        (72.0, "3d"),
+        (98.0, "4d 2h"),
+        (24000.0, "1000d"),
     ],
 )
 def test_format_duration(hours: float, text: str) -> None:
