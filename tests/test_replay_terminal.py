@@ -243,7 +243,8 @@ def test_terminal_mode_in_a_pty_renders_and_finishes() -> None:
     assert "Two-day seminar · seed 0 · max speed" in screen
     assert "⚠ INJECT M-01 · D1 11:00 · resource_down hall for 2h" in screen
     assert "Power cut in the hall" in screen
-    assert "all 4 activities finished D1 14:16: on time" in screen
+    end = format_time(simulate(load_scenario(SEMINAR), 0).end_h)
+    assert f"all 4 activities finished {end}: on time" in screen
     assert "== D1 ==\n" not in screen  # not the plain narrative
 
 
