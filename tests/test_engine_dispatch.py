@@ -7,9 +7,9 @@ import textwrap
 import pytest
 
 from sim.engine import simulate
-from sim.scenario.plan import critical_path
 from sim.results import RunResult
 from sim.scenario import load_scenario
+from sim.scenario.plan import critical_path
 
 HEAD = "format: tabletop/1\nname: test\n"
 

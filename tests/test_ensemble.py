@@ -176,7 +176,7 @@ def test_moments_and_proportion_intervals() -> None:
     for i in range(100):
         p.add(i < 30)
     lo, hi = p.ci()
-    assert p.p == 0.3 and lo < 0.3 < hi and 0 <= lo and hi <= 1
+    assert p.p == 0.3 and lo < 0.3 < hi and lo >= 0 and hi <= 1
     assert math.isclose(hi - lo, 0.18, abs_tol=0.02)
 
 
