@@ -20,7 +20,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/tabletop validate --outline
+	$(BIN)/tabletop run --out runs
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q

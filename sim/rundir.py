@@ -40,6 +40,9 @@ def new_run_dir(parent: Path, stem: str, write: Writer, *, name: str | None = No
     if name is not None and (parent / name).exists():
         raise RunDirError(f"{parent / name} already exists; runs are never overwritten")
     tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # an ordinary directory, not mkdtemp's private 0700
     try:
         write(tmp)
         candidates = [name] if name else [_slug(stem)] + [f"{_slug(stem)}-{k}"
