@@ -228,7 +228,7 @@ def test_dask_local_cluster_gives_the_same_numbers_as_the_local_pool() -> None:
     scenario = load_scenario(RISKY)
     local = ensemble(scenario, 40, seed=6, jobs=2)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster:
+                      host="127.0.0.1", dashboard_address=":0") as cluster:
         executor = DaskExecutor(cluster.scheduler_address)
         try:
             remote = ensemble(scenario, 40, seed=6, executor=executor)
