@@ -53,7 +53,7 @@ def compare(a: Scenario, b: Scenario, n: int, *, seed: int | None = None, jobs: 
             st_b.add(rec)
         if recs_a is not None and recs_b is not None:
             for ra, rb in zip(recs_a, recs_b, strict=True):
-                paired.add(ra, rb, lay_a.phases, lay_b.phases)
+                paired.add(ra, rb, lay_a.phases, lay_b.phases, lay_a.limited, lay_b.limited)
         done += stop - start
         if progress is not None:
             progress(done, n)

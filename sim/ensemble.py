@@ -17,7 +17,7 @@ from typing import Any
 from sim.criticality import critical_chain
 from sim.results import RunResult
 from sim.scenario.model import Scenario
-from sim.stats import Moments, Proportion, Quantiles, RankCorrelation
+from sim.stats import Moments, Proportion, Quantiles, RankCorrelation, z_value
 from sim.timefmt import WorkingTime
 
 Progress = Callable[[int, int], None]
@@ -274,9 +274,15 @@ class EnsembleStats:
         hw_end = self.end.half_width(confidence)
         hw_p = self.on_time.half_width(confidence)
         need_end = math.ceil(self.n * (hw_end / precision_h) ** 2) if precision_h > 0 else 0
+        # runs for a +-1 point interval on P(on time); at an observed 0 or 1 use the Wilson
+        # bound nearest 1/2, so "always on time so far" does not claim one run is enough
         p = self.on_time.p
+        if not math.isnan(p) and p in (0.0, 1.0):
+            lo, hi = self.on_time.ci(confidence)
+            p = hi if p == 0.0 else lo
         target_p = 0.01
-        need_p = math.ceil((1.96**2) * p * (1 - p) / target_p**2) if not math.isnan(p) else 0
+        z = z_value(confidence)
+        need_p = math.ceil(z * z * p * (1 - p) / target_p**2) if not math.isnan(p) else 0
         return {
             "mean_end_half_width_h": hw_end, "target_h": precision_h,
             "enough_for_mean_end": hw_end <= precision_h,

@@ -104,7 +104,8 @@ class DaskExecutor:
             raise ExecutorError("the Dask executor needs the `distributed` package: "
                                 "pip install 'tabletop-sim[cluster]'") from None
         try:
-            self.client: Any = Client(address, timeout=f"{timeout}s", set_as_default=False)
+            self.client: Any = Client(  # type: ignore[no-untyped-call]
+                address, timeout=f"{timeout}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise ExecutorError(f"cannot reach a Dask scheduler at {address}: {exc}") from None
         info = self.client.scheduler_info()

@@ -11,11 +11,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from sim.scenario.errors import did_you_mean
+
+if TYPE_CHECKING:
+    from sim.scenario.source import Source
 
 
 class OverrideError(ValueError):
@@ -107,12 +110,16 @@ def _same_kind(old: Any, new: Any) -> bool:
     return a == b or {a, b} <= _INTERCHANGEABLE
 
 
-def apply_overrides(tree: Any, overrides: Sequence[Override]) -> Any:
-    """A copy of ``tree`` with each override applied (the original is not changed)."""
+def apply_overrides(tree: Any, overrides: Sequence[Override | str]) -> Any:
+    """A copy of ``tree`` with each override applied (the original is not changed).
+
+    Overrides are :class:`Override` records or ``"key.path=value"`` strings.
+    """
     if not overrides:
         return tree
     tree = copy.deepcopy(tree)
-    for ov in overrides:
+    for item in overrides:
+        ov = parse_override(item) if isinstance(item, str) else item
         if not ov.path:
             raise OverrideError(f"--set {ov.text!r}: empty key path")
         node = tree
@@ -130,3 +137,13 @@ def apply_overrides(tree: Any, overrides: Sequence[Override]) -> Any:
                                 "its type")
         node[key] = value
     return tree
+
+
+def override_source(source: Source, overrides: Sequence[Override | str]) -> Source:
+    """The same source (positions kept for error messages) with ``overrides`` applied."""
+    if not overrides:
+        return source
+    from sim.scenario.source import Source
+
+    tree = apply_overrides(source.tree, overrides)
+    return Source(source.name, source.text, tree, source.values, source.keys)

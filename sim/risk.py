@@ -99,9 +99,10 @@ class PairedStats:
     b_on_time: Proportion = field(default_factory=Proportion)
     phase_late: dict[str, Moments] = field(default_factory=dict)
     limit_duration: dict[str, Moments] = field(default_factory=dict)
+    within_limit: dict[str, Moments] = field(default_factory=dict)
 
-    def add(self, a: Record, b: Record, a_phases: tuple[str, ...],
-            b_phases: tuple[str, ...]) -> None:
+    def add(self, a: Record, b: Record, a_phases: tuple[str, ...], b_phases: tuple[str, ...],
+            a_limited: tuple[str, ...] = (), b_limited: tuple[str, ...] = ()) -> None:
         self.end.add(b.end_h - a.end_h)
         self.on_time.add(float(b.on_time) - float(a.on_time))
         self.a_on_time.add(a.on_time)
@@ -112,6 +113,19 @@ class PairedStats:
             x, y = a_late.get(pid, math.nan), b_late.get(pid, math.nan)
             if not (math.isnan(x) or math.isnan(y)):
                 self.phase_late.setdefault(pid, Moments()).add(y - x)
+        if not self.limited:
+            return
+        a_dur = dict(zip(a_limited, a.phase_duration, strict=True))
+        b_dur = dict(zip(b_limited, b.phase_duration, strict=True))
+        a_ok = dict(zip(a_limited, a.phase_breach, strict=True))
+        b_ok = dict(zip(b_limited, b.phase_breach, strict=True))
+        for pid in self.limited:
+            x, y = a_dur.get(pid, math.nan), b_dur.get(pid, math.nan)
+            if not (math.isnan(x) or math.isnan(y)):
+                self.limit_duration.setdefault(pid, Moments()).add(y - x)
+            if pid in a_ok and pid in b_ok:
+                within = float(not b_ok[pid]) - float(not a_ok[pid])
+                self.within_limit.setdefault(pid, Moments()).add(within)
 
     def summary(self, confidence: float = 0.95) -> dict[str, Any]:
         def diff(m: Moments) -> dict[str, Any]:
@@ -122,6 +136,8 @@ class PairedStats:
             "end_h_difference": diff(self.end),
             "p_on_time_difference": diff(self.on_time),
             "phase_late_h_difference": {p: diff(m) for p, m in self.phase_late.items()},
+            "limit_duration_h_difference": {p: diff(m) for p, m in self.limit_duration.items()},
+            "p_within_limit_difference": {p: diff(m) for p, m in self.within_limit.items()},
         }
 
 

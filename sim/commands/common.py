@@ -23,20 +23,19 @@ def load_scenario_arg(file: str | None, sets: Sequence[str] = ()) -> tuple[Scena
     import yaml
 
     from sim.cli import UsageError, _default_file, _report_problems
-    from sim.overrides import OverrideError, apply_overrides, parse_override
+    from sim.overrides import OverrideError, override_source
     from sim.scenario import ScenarioError
     from sim.scenario.loader import load_source
-    from sim.scenario.source import Source, read_source
+    from sim.scenario.source import read_source
 
     path = Path(file) if file else _default_file()
     try:
         source = read_source(path)
         text = source.text
         if sets:
-            tree = apply_overrides(source.tree, [parse_override(s) for s in sets])
+            source = override_source(source, sets)
             header = "".join(f"# --set {s}\n" for s in sets)
-            text = header + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
-            source = Source(source.name, source.text, tree, source.values, source.keys)
+            text = header + yaml.safe_dump(source.tree, sort_keys=False, allow_unicode=True)
         scenario = load_source(source)
     except ScenarioError as exc:
         _report_problems(exc.problems)

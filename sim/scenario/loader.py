@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -29,12 +30,27 @@ _TYPE_WORDS = {
 }
 
 
-def load_scenario(origin: str | FsPath) -> Scenario:
+def load_scenario(origin: str | FsPath, overrides: Sequence[str] = ()) -> Scenario:
     """Read, check and resolve a scenario from a file path or from YAML/TOML/JSON text.
 
-    Raises :class:`ScenarioError` listing every problem found (warnings included).
+    ``overrides`` are ``"key.path=value"`` changes (as ``--set`` on the command line),
+    applied before the checks. Raises :class:`ScenarioError` listing every problem found
+    (warnings included), or :class:`~sim.overrides.OverrideError` for a bad override.
     """
-    return load_source(read_source(origin))
+    source = read_source(origin)
+    if overrides:
+        from sim.overrides import override_source
+
+        source = override_source(source, overrides)
+    return load_source(source)
+
+
+def read_tree(origin: str | FsPath) -> Any:
+    """The plain tree (dicts and lists) of a scenario file or text, unchecked.
+
+    Change it and pass it to :func:`load_tree`; YAML, TOML and JSON all give the same tree.
+    """
+    return read_source(origin).tree
 
 
 def load_tree(tree: Any, name: str = "<data>") -> Scenario:
