@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             write_charts_and_report(result, out, formats=args.format, dpi=args.dpi,
                                     by=getattr(args, "by", "activity"))
+        if getattr(args, "animate", False):
+            write_animation_or_warn(result, out)
 
     try:
         out = new_run_dir(Path(args.out), stem, write, name=args.name)
@@ -80,6 +83,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write under {args.out}: {exc.strerror or exc}") from None
     print(f"  run directory: {out}")
     return EXIT_INPUT if result.stuck else EXIT_OK
+
+
+def write_animation_or_warn(result: RunResult, out: Path) -> None:
+    """``replay.gif`` (and ``replay.mp4``) into ``out``; if Pillow or matplotlib cannot be
+    loaded, a warning on stderr says what is missing and the run goes on without them."""
+    from sim.engine import simulate
+
+    try:
+        from sim.plotting.animate import AnimationUnavailable, write_animation
+    except ImportError as exc:  # matplotlib itself needs Pillow: it fails to load first
+        what = ("Pillow (pip install 'pillow>=10')" if (exc.name or "").startswith("PIL")
+                else f"{exc.name or exc}")
+        print(f"tabletop: warning: --animate: cannot load {what} ({exc}); "
+              "replay.gif not written, everything else was", file=sys.stderr)
+        return
+    try:
+        done = write_animation(result, out, plan=simulate(result.scenario, result.seed,
+                                                          plan=True))
+    except AnimationUnavailable as exc:
+        print(f"tabletop: warning: --animate: {exc}; everything else was written",
+              file=sys.stderr)
+        return
+    for note in done.notes:
+        print(f"tabletop: note: {note}", file=sys.stderr)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -97,4 +124,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--by", choices=("activity", "group"), default="activity",
                    help="schedule chart rows: one per activity (default) or per group team")
     p.add_argument("--no-charts", action="store_true", help="write tables only (faster)")
+    p.add_argument("--animate", action="store_true",
+                   help="also write replay.gif: the schedule filling in over time, resource "
+                   "gauges and inject captions (and replay.mp4 if ffmpeg is installed)")
     p.set_defaults(func=cmd_run)

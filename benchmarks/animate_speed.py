@@ -1,0 +1,186 @@
+"""Animation size and speed: ``replay.gif`` of the default scenario against its targets.
+
+Prints, for the bundled default ``scenarios/kazind21.yaml`` (or
+``scenarios/training_week.yaml`` if the default does not validate, which is said):
+
+- the animation alone, cold: a fresh process importing matplotlib and rendering
+  ``write_animation`` (frames, pixels, playback length), with the GIF's size
+  (target < 10 MB) and the render time (target < 30 s), best of a few runs;
+- where the time goes, warm: building the scene, rendering frames, palette
+  reduction and GIF encoding;
+- ``tabletop run FILE --animate`` as a whole process, beside ``tabletop run FILE``.
+
+Times are wall-clock seconds (the target is a wait), with CPU seconds beside them and
+the load average, since other work on the machine inflates wall time.
+
+Run: ``.venv/bin/python benchmarks/animate_speed.py [--repeat 2] [--file F]``.
+Figures, not tests: the exit status is 0 whatever the figures say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+SIZE_TARGET_MB = 10.0
+TIME_TARGET_S = 30.0
+DEFAULT = REPO / "scenarios" / "kazind21.yaml"
+FALLBACK = REPO / "scenarios" / "training_week.yaml"
+TABLETOP = Path(sys.executable).with_name("tabletop")
+
+COLD = r"""
+import json, sys, tempfile, time
+from pathlib import Path
+from typing import Any
+w0, c0 = time.perf_counter(), time.process_time()
+from sim.scenario import load_scenario
+from sim.engine import simulate
+from sim.plotting.animate import write_animation, plan_frames
+result = simulate(load_scenario(sys.argv[1]))
+plan = simulate(result.scenario, result.seed, plan=True)
+with tempfile.TemporaryDirectory() as out:
+    done = write_animation(result, Path(out), plan=plan, mp4=False)
+    gif = Path(out) / "replay.gif"
+    from PIL import Image
+    with Image.open(gif) as im:
+        frames, size = im.n_frames, im.size
+    specs = plan_frames(result)
+    print(json.dumps({"wall": time.perf_counter() - w0, "cpu": time.process_time() - c0,
+                      "bytes": gif.stat().st_size, "frames": frames, "size": size,
+                      "seconds": sum(s.seconds for s in specs),
+                      "injects": sum(1 for s in specs if s.hits)}))
+"""
+
+
+def pick_scenario(requested: str | None) -> tuple[Path, str]:
+    from sim.scenario import ScenarioError, load_scenario
+
+    if requested:
+        return Path(requested), ""
+    try:
+        load_scenario(DEFAULT)
+    except ScenarioError as exc:
+        first = exc.problems[0].format() if exc.problems else "invalid"
+        return FALLBACK, (f"NOTE: {DEFAULT.name} does not validate ({len(exc.problems)} "
+                          f"problems, first: {first}); measured {FALLBACK.name} instead")
+    return DEFAULT, ""
+
+
+def cold(file: Path, repeat: int) -> dict[str, Any]:
+    best: dict[str, Any] = {}
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", COLD, str(file)], capture_output=True,
+                              text=True, check=True, cwd=REPO)
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        if not best or figures["wall"] < best["wall"]:
+            best = figures
+    return best
+
+
+def warm(file: Path) -> dict[str, float]:
+    """Seconds (wall) per stage of one rendering, after a first one warmed the caches."""
+    from matplotlib import rc_context
+
+    from sim.engine import simulate
+    from sim.plotting import animate
+    from sim.scenario import load_scenario
+
+    result = simulate(load_scenario(file))
+    plan = simulate(result.scenario, result.seed, plan=True)
+    with tempfile.TemporaryDirectory() as out:
+        animate.write_animation(result, Path(out), plan=plan, mp4=False)
+    parts: dict[str, float] = {}
+    specs = animate.plan_frames(result)
+    with rc_context({"text.hinting": "no_hinting"}):
+        t0 = time.perf_counter()
+        scene = animate._Scene(result, plan, animate.SIZE)
+        scene.draw_background()
+        t1 = time.perf_counter()
+        frames = [scene.render(s, k == len(specs) - 1) for k, s in enumerate(specs)]
+        t2 = time.perf_counter()
+    quantize = animate._Quantizer([frames[-1]])
+    images = [quantize(f) for f in frames]
+    t3 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out:
+        images[0].save(Path(out) / "x.gif", save_all=True, append_images=images[1:],
+                       duration=[round(s.seconds * 1000) for s in specs], loop=0,
+                       optimize=True, disposal=1)
+    t4 = time.perf_counter()
+    parts["scene + background"] = t1 - t0
+    parts[f"{len(specs)} frames drawn"] = t2 - t1
+    parts["palette reduction"] = t3 - t2
+    parts["GIF encoding"] = t4 - t3
+    return parts
+
+
+def whole_run(file: Path, repeat: int, *extra: str) -> tuple[float, float]:
+    best_cpu, best_wall = float("inf"), float("inf")
+    parent = Path(tempfile.mkdtemp(prefix="animate-speed-"))
+    try:
+        for k in range(repeat):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            w0 = time.perf_counter()
+            subprocess.run([str(TABLETOP), "run", str(file), "--out", str(parent), "--name",
+                            f"r{k}{'-'.join(extra)}", *extra], check=True,
+                           capture_output=True, cwd=REPO)
+            wall = time.perf_counter() - w0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+    return best_cpu, best_wall
+
+
+def verdict(value: float, target: float) -> str:
+    return "PASS" if value < target else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2, help="runs per figure (best kept)")
+    parser.add_argument("--file", help="scenario file (default: the bundled default)")
+    args = parser.parse_args()
+    file, note = pick_scenario(args.file)
+    from sim.plotting.animate import ffmpeg_path
+
+    print(f"animate_speed: {file.relative_to(REPO) if file.is_relative_to(REPO) else file}; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} CPUs; ffmpeg: {ffmpeg_path() or 'not found (no MP4)'}")
+    if note:
+        print(f"  {note}")
+    figures = cold(file, args.repeat)
+    mb = figures["bytes"] / 1e6
+    width, height = figures["size"]
+    print(f"  replay.gif: {int(figures['frames'])} frames ({int(figures['injects'])} at "
+          f"inject hits), {width}x{height} px, plays {figures['seconds']:.0f} s")
+    print(f"  GIF size: {mb:.2f} MB  target < {SIZE_TARGET_MB:g} MB: "
+          f"{verdict(mb, SIZE_TARGET_MB)}")
+    print(f"  render, cold (imports, simulation and plan run included): "
+          f"{figures['wall']:.2f} s wall ({figures['cpu']:.2f} s CPU)  "
+          f"target < {TIME_TARGET_S:g} s: {verdict(figures['wall'], TIME_TARGET_S)}")
+    parts = warm(file)
+    print("  warm, by stage (s wall): "
+          + ", ".join(f"{name} {seconds:.2f}" for name, seconds in parts.items()))
+    cpu, wall = whole_run(file, args.repeat, "--animate")
+    print(f"  tabletop run --animate (whole process): {wall:.2f} s wall ({cpu:.2f} s CPU)")
+    cpu, wall = whole_run(file, args.repeat)
+    print(f"  tabletop run (for reference): {wall:.2f} s wall ({cpu:.2f} s CPU)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
