@@ -31,11 +31,13 @@ def _executor(args: argparse.Namespace) -> Executor:
         raise UsageError(str(exc)) from None
 
 
-def _check_n(n: int) -> None:
+def _check_n(n: int, dpi: int = 110) -> None:
     from sim.cli import UsageError
 
     if n < 1:
         raise UsageError(f"-n must be at least 1 (got {n})")
+    if dpi < 1:
+        raise UsageError(f"--dpi must be at least 1 (got {dpi})")
 
 
 def _pct(p: float) -> str:
@@ -94,7 +96,8 @@ def _ranges(ids: tuple[int, ...]) -> str:
     return ", ".join(parts)
 
 
-def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float) -> None:
+def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
+                    args: argparse.Namespace) -> None:
     from sim.risk import risk_summary
     from sim.rundir import write_csv, write_json, write_run_tables
 
@@ -119,15 +122,15 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
         sub = out / "runs" / f"replication-{run.replication:05d}"
         sub.mkdir(parents=True)
         write_run_tables(run, sub, None)
-    _ensemble_report(result, out, summary)
+    if not args.no_charts:
+        _ensemble_report(result, out, summary, args)
 
 
-def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any]) -> None:
-    try:
-        from sim.risk_report import write_risk_report
-    except ImportError:  # charts and report for ensembles are optional here
-        return
-    write_risk_report(result, out, summary)
+def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any],
+                     args: argparse.Namespace) -> None:
+    from sim.risk_report import write_risk_report
+
+    write_risk_report(result, out, summary, formats=args.format, dpi=args.dpi)
 
 
 def cmd_mc(args: argparse.Namespace) -> int:
@@ -135,7 +138,7 @@ def cmd_mc(args: argparse.Namespace) -> int:
     from sim.ensemble import ensemble
     from sim.rundir import RunDirError, new_run_dir
 
-    _check_n(args.n)
+    _check_n(args.n, args.dpi)
     check_seed(args.seed)
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
@@ -155,7 +158,7 @@ def cmd_mc(args: argparse.Namespace) -> int:
         stem += "-INCOMPLETE"
     try:
         out = new_run_dir(Path(args.out), stem,
-                          lambda d: _write_ensemble(result, d, text, args.precision),
+                          lambda d: _write_ensemble(result, d, text, args.precision, args),
                           name=args.name)
     except RunDirError as exc:
         raise UsageError(str(exc)) from None
@@ -169,7 +172,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.risk import risk_summary
     from sim.rundir import RunDirError, new_run_dir, write_json
 
-    _check_n(args.n)
+    _check_n(args.n, args.dpi)
     check_seed(args.seed)
     a, _ta, _sa = load_scenario_arg(args.a, args.set)
     b, _tb, _sb = load_scenario_arg(args.b, args.set + args.set_b)
@@ -190,9 +193,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(f"  B - A P(on time): {100 * d['mean']:+.1f} points "
           f"(95% CI {100 * d['ci'][0]:+.1f} to {100 * d['ci'][1]:+.1f})")
     data = {"a": risk_summary(result.a), "b": risk_summary(result.b), "paired": paired}
+
+    def write(out: Path) -> None:
+        write_json(out / "summary.json", data)
+        if not args.no_charts:
+            from sim.risk_report import write_compare_report
+
+            write_compare_report(result, out, set_a=args.set, set_b=args.set + args.set_b,
+                                 formats=args.format, dpi=args.dpi)
+
     try:
         out = new_run_dir(Path(args.out), f"compare-{Path(a.file).stem}-{Path(b.file).stem}",
-                          lambda d: write_json(d / "summary.json", data), name=args.name)
+                          write, name=args.name)
     except RunDirError as exc:
         raise UsageError(str(exc)) from None
     print(f"  comparison directory: {out}")
@@ -206,7 +218,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.scenario import ScenarioError
     from sim.sweep import KPIS, grid, sweep
 
-    _check_n(args.n)
+    _check_n(args.n, args.dpi)
     check_seed(args.seed)
     if not args.vary:
         raise UsageError("sweep needs at least one --vary KEY.PATH=V1,V2,...")
@@ -230,8 +242,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise UsageError("a sweep point is not a valid scenario (see above)") from None
     names = [".".join(p) for p, _v in varies]
     header = (*names, "p_on_time", "p_on_time_lo", "p_on_time_hi", "end_mean_h", "end_p50_h",
-              "end_p90_h", "p_within_limit")
-    rows = [(*pt.values, *pt.kpis().values()) for pt in results]
+              "end_p90_h", "p_within_limit", *SWEEP_EXTRA)
+    rows = [(*pt.values, *pt.kpis().values(), *_sweep_extra(pt.result)) for pt in results]
     print(f"{scenario.name}: sweep of {len(points)} points x {args.n} replications "
           f"(KPI {args.kpi}: {KPIS[args.kpi]})")
     for pt in results:
@@ -244,11 +256,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                                           "vary": names, "n": args.n,
                                           "points": [dict(zip(header, r, strict=True))
                                                      for r in rows]})
-        try:
-            from sim.risk_report import write_sweep_chart
-        except ImportError:
+        if args.no_charts:
             return
-        write_sweep_chart(names, rows, header, args.kpi, out)
+        from sim.risk_report import write_sweep_report
+
+        write_sweep_report(names, rows, header, args.kpi, out, scenario=scenario.name,
+                           n=args.n, seed=results[0].result.seed if results else None,
+                           formats=args.format, dpi=args.dpi)
 
     try:
         out = new_run_dir(Path(args.out), f"sweep-{Path(scenario.file).stem}", write,
@@ -259,6 +273,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# Sweep columns beyond SweepPoint.kpis(): 95% CIs of the end-time figures, and the deadline.
+SWEEP_EXTRA = ("end_mean_h_lo", "end_mean_h_hi", "end_p50_h_lo", "end_p50_h_hi",
+               "end_p90_h_lo", "end_p90_h_hi", "planned_end_h")
+
+
+def _sweep_extra(result: EnsembleResult) -> tuple[float, ...]:
+    st = result.stats
+    values = (*st.end.ci(), *st.end_q.quantile_ci(0.5), *st.end_q.quantile_ci(0.9),
+              result.scenario.planned_end)
+    return tuple(v if math.isfinite(v) else math.nan for v in values)  # n < 2: no interval
+
+
 def _common(p: argparse.ArgumentParser, *, executors: bool = True) -> None:
     p.add_argument("-n", type=int, default=1000, help="replications (default 1000)")
     p.add_argument("--seed", type=int, help="base seed (default: the scenario's, else 0)")
@@ -267,6 +293,11 @@ def _common(p: argparse.ArgumentParser, *, executors: bool = True) -> None:
     p.add_argument("--out", default="runs", metavar="DIR", help="parent directory (default runs)")
     p.add_argument("--name", metavar="NAME", help="name of the new directory")
     add_set_option(p)
+    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"),
+                   help="chart format; repeat for several (default: png)")
+    p.add_argument("--dpi", type=int, default=110, help="chart resolution for PNG (default 110)")
+    p.add_argument("--no-charts", action="store_true",
+                   help="write tables and summary.json only (no charts, no report)")
     if executors:
         p.add_argument("--executor", choices=("local", "dask"), default="local",
                        help="local process pool (default) or an existing Dask cluster")
