@@ -273,7 +273,10 @@ class EnsembleStats:
         """Is n enough? CI half-widths against targets, and the n that would reach them."""
         hw_end = self.end.half_width(confidence)
         hw_p = self.on_time.half_width(confidence)
-        need_end = math.ceil(self.n * (hw_end / precision_h) ** 2) if precision_h > 0 else 0
+        if precision_h > 0 and math.isfinite(hw_end):
+            need_end = math.ceil(self.n * (hw_end / precision_h) ** 2)
+        else:  # fewer than two runs: no spread yet to plan from
+            need_end = 0
         # runs for a +-1 point interval on P(on time); at an observed 0 or 1 use the Wilson
         # bound nearest 1/2, so "always on time so far" does not claim one run is enough
         p = self.on_time.p

@@ -147,7 +147,8 @@ class Quantiles:
         for i, c in enumerate(self.counts):
             if c and rank < cum + c:
                 frac = (rank - cum + 0.5) / c
-                return float(self.edges[i] + frac * (self.edges[i + 1] - self.edges[i]))
+                value = float(self.edges[i] + frac * (self.edges[i + 1] - self.edges[i]))
+                return min(max(value, self.low), self.high)  # never outside what was seen
             cum += int(c)
         return self.high
 

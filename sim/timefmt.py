@@ -99,7 +99,9 @@ def format_clock(hours: float) -> str:
 
 
 def format_time(hours: float) -> str:
-    """Hours from ``D1 00:00`` -> ``"D12 17:30"``."""
+    """Hours from ``D1 00:00`` -> ``"D12 17:30"`` (``"n/a"`` when not a finite time)."""
+    if not math.isfinite(hours):
+        return "n/a"
     minutes = round(hours * 60)
     day, rest = divmod(minutes, 24 * 60)
     return f"D{day + 1} {rest // 60:02d}:{rest % 60:02d}"
@@ -111,6 +113,8 @@ def format_duration(hours: float) -> str:
     Under 72 hours durations read in hours, as planners say them ("the 48-hour block");
     longer ones in days and hours.
     """
+    if not math.isfinite(hours):
+        return "n/a" if math.isnan(hours) else "unbounded"
     minutes = round(hours * 60)
     if minutes < 60:
         return f"{minutes}min"

@@ -73,7 +73,9 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
         lines.append("  end time most sensitive to: "
                      + ", ".join(f"{name} ({rho:+.2f})" for name, rho in tornado))
     advice = st.advice(precision_h)
-    if advice["enough_for_mean_end"]:
+    if st.n < 2:
+        lines.append("  precision: one replication has no spread; run at least a few hundred")
+    elif advice["enough_for_mean_end"]:
         lines.append(f"  precision: mean end ± {advice['mean_end_half_width_h']:.2f} h "
                      f"<= target {precision_h:g} h: n is enough")
     else:
