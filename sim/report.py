@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -438,7 +438,7 @@ def _builders(result: RunResult, plan: RunResult | None,
     }
 
 
-def _formats(formats: Iterable[str] | None) -> list[str]:
+def chart_formats(formats: Iterable[str] | None) -> list[str]:
     chosen: list[str] = []
     for fmt in formats or ("png",):
         fmt = fmt.lower().lstrip(".")
@@ -447,6 +447,32 @@ def _formats(formats: Iterable[str] | None) -> list[str]:
         if fmt not in chosen:
             chosen.append(fmt)
     return chosen
+
+
+def render_charts(builders: Mapping[str, Callable[[], Figure]], out: Path,
+                  formats: Sequence[str], dpi: float,
+                  ) -> tuple[list[Path], dict[str, tuple[str, bytes]], dict[str, list[str]]]:
+    """Draw and write each chart; returns the paths, the images to embed and the file names."""
+    from sim.plotting.style import figure_bytes, write_bytes_atomic
+
+    written: list[Path] = []
+    images: dict[str, tuple[str, bytes]] = {}
+    files: dict[str, list[str]] = {}
+    for name, build in builders.items():
+        fig = build()
+        rendered = {fmt: figure_bytes(fig, fmt, dpi) for fmt in formats}
+        for fmt, data in rendered.items():
+            path = out / f"{name}.{fmt}"
+            write_bytes_atomic(path, data)
+            written.append(path)
+            files.setdefault(name, []).append(path.name)
+        if "png" in rendered:
+            images[name] = ("image/png", rendered["png"])
+        elif "svg" in rendered:
+            images[name] = ("image/svg+xml", rendered["svg"])
+        else:
+            images[name] = ("image/png", figure_bytes(fig, "png", dpi))
+    return written, images, files
 
 
 def write_charts_and_report(result: RunResult, out: Path, *,
@@ -459,30 +485,14 @@ def write_charts_and_report(result: RunResult, out: Path, *,
     it is made here (``simulate(..., plan=True)``: deterministic and cheap). Every file
     is written atomically (temporary name, then rename). Returns the paths written.
     """
-    from sim.plotting.style import figure_bytes, write_bytes_atomic
+    from sim.plotting.style import write_bytes_atomic
 
     if by not in ("activity", "group"):
         raise ValueError(f"by must be 'activity' or 'group', not {by!r}")
-    chosen = _formats(formats)
+    chosen = chart_formats(formats)
     if plan is None:
         plan = result if result.plan else _plan_of(result)
-    written: list[Path] = []
-    images: dict[str, tuple[str, bytes]] = {}
-    files: dict[str, list[str]] = {}
-    for name, build in _builders(result, plan, by).items():
-        fig = build()
-        rendered = {fmt: figure_bytes(fig, fmt, dpi) for fmt in chosen}
-        for fmt, data in rendered.items():
-            path = out / f"{name}.{fmt}"
-            write_bytes_atomic(path, data)
-            written.append(path)
-            files.setdefault(name, []).append(path.name)
-        if "png" in rendered:
-            images[name] = ("image/png", rendered["png"])
-        elif "svg" in rendered:
-            images[name] = ("image/svg+xml", rendered["svg"])
-        else:
-            images[name] = ("image/png", figure_bytes(fig, "png", dpi))
+    written, images, files = render_charts(_builders(result, plan, by), out, chosen, dpi)
     report = build_report(result, plan, by=by)
     for path, text in ((out / "report.html", render_html(report, images, files)),
                        (out / "report.md", render_markdown(report, files))):

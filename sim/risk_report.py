@@ -11,11 +11,21 @@ matplotlib is imported only when charts are drawn.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.report import DASH, Cell, Chart, Report, Table, render_html, render_markdown
+from sim.report import (
+    DASH,
+    Cell,
+    Chart,
+    Report,
+    Table,
+    chart_formats,
+    render_charts,
+    render_html,
+    render_markdown,
+)
 from sim.timefmt import format_clock, format_duration, format_time
 
 if TYPE_CHECKING:
@@ -554,42 +564,6 @@ def write_sweep_report(names: Sequence[str], rows: Sequence[Sequence[Any]],
 
 
 # ---------------------------------------------------------------- files
-
-
-def chart_formats(formats: Iterable[str] | None) -> list[str]:
-    chosen: list[str] = []
-    for fmt in formats or ("png",):
-        fmt = fmt.lower().lstrip(".")
-        if fmt not in ("png", "svg", "pdf"):
-            raise ValueError(f"unknown chart format {fmt!r} (choose from png, svg, pdf)")
-        if fmt not in chosen:
-            chosen.append(fmt)
-    return chosen
-
-
-def render_charts(builders: Builders, out: Path, formats: Sequence[str], dpi: float
-                  ) -> tuple[list[Path], dict[str, tuple[str, bytes]], dict[str, list[str]]]:
-    """Draw and write each chart; returns the paths, the images to embed and the file names."""
-    from sim.plotting.style import figure_bytes, write_bytes_atomic
-
-    written: list[Path] = []
-    images: dict[str, tuple[str, bytes]] = {}
-    files: dict[str, list[str]] = {}
-    for name, build in builders.items():
-        fig = build()
-        rendered = {fmt: figure_bytes(fig, fmt, dpi) for fmt in formats}
-        for fmt, data in rendered.items():
-            path = out / f"{name}.{fmt}"
-            write_bytes_atomic(path, data)
-            written.append(path)
-            files.setdefault(name, []).append(path.name)
-        if "png" in rendered:
-            images[name] = ("image/png", rendered["png"])
-        elif "svg" in rendered:
-            images[name] = ("image/svg+xml", rendered["svg"])
-        else:
-            images[name] = ("image/png", figure_bytes(fig, "png", dpi))
-    return written, images, files
 
 
 def write_report(report: Report, builders: Builders, out: Path, *,
