@@ -104,10 +104,19 @@ class DaskExecutor:
             raise ExecutorError("the Dask executor needs the `distributed` package: "
                                 "pip install 'tabletop-sim[cluster]'") from None
         try:
-            self.client: Any = Client(  # type: ignore[no-untyped-call]
+            client: Any = Client(  # type: ignore[no-untyped-call]
                 address, timeout=f"{timeout}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
+            _quietly_collect()  # the half-made client complains as it is collected
             raise ExecutorError(f"cannot reach a Dask scheduler at {address}: {exc}") from None
+        self.client = client
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            client.close()
+            raise ExecutorError(f"the Dask scheduler at {address} has no workers "
+                                f"(waited {timeout:g} s): start some with "
+                                f"`dask worker {address}`") from exc
         info = self.client.scheduler_info()
         self.workers = max(1, sum(int(w.get("nthreads", 1))
                                   for w in info.get("workers", {}).values()))
@@ -140,3 +149,13 @@ def default_jobs() -> int:
     """Worker processes to use when asked for ``--jobs 0`` (all cores)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else (os.cpu_count() or 1))
+
+
+def _quietly_collect() -> None:
+    """Collect garbage with stderr silenced (distributed prints from ``Client.__del__``)."""
+    import contextlib
+    import gc
+    import io
+
+    with contextlib.redirect_stderr(io.StringIO()):
+        gc.collect()

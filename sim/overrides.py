@@ -58,8 +58,8 @@ def parse_values(text: str) -> tuple[tuple[str, ...], list[Any]]:
                             "resources.range.capacity=1,2,3")
     if raw.strip().startswith("["):
         values = yaml.safe_load(raw)
-    else:
-        values = [yaml.safe_load(v) for v in raw.split(",")]
+    else:  # "18:00" stays text (YAML 1.1 would read it as the number 1080)
+        values = [v.strip() if ":" in v else yaml.safe_load(v) for v in raw.split(",")]
     if not isinstance(values, list) or not values:
         raise OverrideError(f"--vary {text!r}: no values")
     return tuple(p for p in key.strip().split(".") if p), values

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -63,8 +64,19 @@ def new_run_dir(parent: Path, stem: str, write: Writer, *, name: str | None = No
 
 
 def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n",
-                    encoding="utf-8")
+    """Strict JSON: NaN and infinities (no figure yet, e.g. a CI from one run) become null."""
+    path.write_text(json.dumps(_finite(data), indent=2, sort_keys=False, default=str,
+                               allow_nan=False) + "\n", encoding="utf-8")
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -81,7 +93,8 @@ ACTIVITY_COLUMNS = ("id", "base_id", "name", "phase", "ready_h", "start_h", "end
                     "waited_h", "paused_h", "interruptions", "waited_for", "added_by")
 
 
-def write_run_tables(result: RunResult, out: Path, source_text: str | None) -> None:
+def write_run_tables(result: RunResult, out: Path, source_text: str | None,
+                     copy_name: str | None = None) -> None:
     """The minimum output contract: summary.json, activities.csv, events.jsonl (and more)."""
     write_json(out / "summary.json", result.summary())
     write_csv(out / "activities.csv", ACTIVITY_COLUMNS,
@@ -104,8 +117,10 @@ def write_run_tables(result: RunResult, out: Path, source_text: str | None) -> N
               ([g.id, g.name, g.teams, g.busy_team_h, g.wait_h, g.unavailable_h]
                for g in result.groups.values()))
     if source_text:
-        suffix = Path(result.scenario.file).suffix or ".yaml"
-        (out / f"scenario{suffix}").write_text(source_text, encoding="utf-8")
+        if copy_name is None:
+            suffix = Path(result.scenario.file).suffix.lower()
+            copy_name = f"scenario{suffix}" if suffix in (".toml", ".json") else "scenario.yaml"
+        (out / copy_name).write_text(source_text, encoding="utf-8")
 
 
 def _event_dict(event: Event) -> Mapping[str, Any]:

@@ -49,7 +49,8 @@ def test_compare_writes_both_charts_and_a_side_by_side_report(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     out = only_dir(tmp_path)
     assert {p.name for p in out.iterdir()} == {"summary.json", "end-times.png",
-                                               "differences.png", "report.html", "report.md"}
+                                               "differences.png", "report.html", "report.md",
+                                               "scenario-a.yaml", "scenario-b.yaml"}
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "with resources.workstations.capacity=2" in md
     assert "A and B side by side" in md and "common random numbers" in md
@@ -86,7 +87,11 @@ def test_formats_and_no_charts(tmp_path: Path) -> None:
     assert "summary.json" in names and not {n for n in names if n.endswith((".png", ".html"))}
 
 
-def test_bad_dpi_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["mc", str(WEEK), "-n", "5", "--dpi", "0", "--out", str(tmp_path)]) == 2
-    assert "--dpi must be at least 1" in capsys.readouterr().err
+@pytest.mark.parametrize("command", ["mc", "run", "sweep"])
+def test_bad_dpi_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                  command: str) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main([command, str(WEEK), "--dpi", "0", "--out", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "choose a resolution between 20 and 1200 dpi" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())

@@ -14,10 +14,17 @@ if TYPE_CHECKING:
     from sim.scenario.source import Source
 
 
+def scenario_copy_name(scenario: Scenario, sets: Sequence[str]) -> str:
+    """File name of the scenario copy kept beside a run: YAML whenever ``--set`` rewrote it."""
+    suffix = Path(scenario.file).suffix.lower()
+    return "scenario.yaml" if sets or suffix not in (".toml", ".json") else f"scenario{suffix}"
+
+
 def load_scenario_arg(file: str | None, sets: Sequence[str] = ()) -> tuple[Scenario, str, Source]:
     """The scenario named on the command line (default: bundled), with ``--set`` applied.
 
-    Returns the scenario, the text to save beside a run, and the parsed source.
+    Returns the scenario, the text to save beside a run (YAML when ``--set`` changed it:
+    see :func:`scenario_copy_name`), and the parsed source.
     Problems go to stderr and end the command with exit status 2.
     """
     import yaml
@@ -91,3 +98,34 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int, int], None]]
             bar.update(task, completed=done, rate=rate)
 
         yield update
+
+
+def add_chart_options(p: argparse.ArgumentParser, *, by: bool = False) -> None:
+    """``--format``, ``--dpi`` (and ``--by`` for schedules)."""
+    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"),
+                   help="chart format; repeat for several (default: png)")
+    p.add_argument("--dpi", type=dpi_value, default=110,
+                   help="chart resolution for PNG, 20 to 1200 (default 110)")
+    if by:
+        p.add_argument("--by", choices=("activity", "group"), default="activity",
+                       help="schedule rows: one per activity (default) or one per group team")
+
+
+def dpi_value(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 20 <= value <= 1200:
+        raise argparse.ArgumentTypeError("choose a resolution between 20 and 1200 dpi")
+    return value
+
+
+def jobs_value(jobs: int) -> int:
+    """``--jobs``: 0 means every core; negative is refused."""
+    from sim.cli import UsageError
+    from sim.executors import default_jobs
+
+    if jobs < 0:
+        raise UsageError(f"--jobs must be 0 (all cores) or more (got {jobs})")
+    return jobs if jobs > 0 else default_jobs()

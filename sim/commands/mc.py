@@ -7,7 +7,15 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.commands.common import add_set_option, check_seed, load_scenario_arg, progress_bar
+from sim.commands.common import (
+    add_chart_options,
+    add_set_option,
+    check_seed,
+    jobs_value,
+    load_scenario_arg,
+    progress_bar,
+    scenario_copy_name,
+)
 from sim.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 def _executor(args: argparse.Namespace) -> Executor:
     from sim.cli import UsageError
-    from sim.executors import DaskExecutor, ExecutorError, LocalExecutor, default_jobs
+    from sim.executors import DaskExecutor, ExecutorError, LocalExecutor
 
     try:
         if args.executor == "dask":
@@ -26,18 +34,16 @@ def _executor(args: argparse.Namespace) -> Executor:
             return DaskExecutor(args.address, timeout=args.connect_timeout)
         if args.address:
             raise UsageError("--address is for --executor dask")
-        return LocalExecutor(args.jobs if args.jobs > 0 else default_jobs())
+        return LocalExecutor(jobs_value(args.jobs))
     except ExecutorError as exc:
         raise UsageError(str(exc)) from None
 
 
-def _check_n(n: int, dpi: int = 110) -> None:
+def _check_n(n: int) -> None:
     from sim.cli import UsageError
 
     if n < 1:
         raise UsageError(f"-n must be at least 1 (got {n})")
-    if dpi < 1:
-        raise UsageError(f"--dpi must be at least 1 (got {dpi})")
 
 
 def _pct(p: float) -> str:
@@ -99,7 +105,7 @@ def _ranges(ids: tuple[int, ...]) -> str:
 
 
 def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
-                    args: argparse.Namespace) -> None:
+                    args: argparse.Namespace, copy_name: str = "scenario.yaml") -> None:
     from sim.risk import risk_summary
     from sim.rundir import write_csv, write_json, write_run_tables
 
@@ -118,8 +124,7 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
     counts, edges = st.end_q.histogram(60)
     write_csv(out / "end_histogram.csv", ("from_h", "to_h", "runs"),
               ([edges[i], edges[i + 1], int(c)] for i, c in enumerate(counts)))
-    (out / f"scenario{Path(result.scenario.file).suffix or '.yaml'}").write_text(
-        text, encoding="utf-8")
+    (out / copy_name).write_text(text, encoding="utf-8")
     for run in st.kept:
         sub = out / "runs" / f"replication-{run.replication:05d}"
         sub.mkdir(parents=True)
@@ -140,7 +145,7 @@ def cmd_mc(args: argparse.Namespace) -> int:
     from sim.ensemble import ensemble
     from sim.rundir import RunDirError, new_run_dir
 
-    _check_n(args.n, args.dpi)
+    _check_n(args.n)
     check_seed(args.seed)
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
@@ -160,7 +165,8 @@ def cmd_mc(args: argparse.Namespace) -> int:
         stem += "-INCOMPLETE"
     try:
         out = new_run_dir(Path(args.out), stem,
-                          lambda d: _write_ensemble(result, d, text, args.precision, args),
+                          lambda d: _write_ensemble(result, d, text, args.precision, args,
+                                                    scenario_copy_name(scenario, args.set)),
                           name=args.name)
     except RunDirError as exc:
         raise UsageError(str(exc)) from None
@@ -174,12 +180,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.risk import risk_summary
     from sim.rundir import RunDirError, new_run_dir, write_json
 
-    _check_n(args.n, args.dpi)
+    _check_n(args.n)
     check_seed(args.seed)
-    a, _ta, _sa = load_scenario_arg(args.a, args.set)
-    b, _tb, _sb = load_scenario_arg(args.b, args.set + args.set_b)
+    a, text_a, _sa = load_scenario_arg(args.a, args.set)
+    b, text_b, _sb = load_scenario_arg(args.b, args.set + args.set_b)
     with progress_bar("pairs", args.n) as tick:
-        result = compare(a, b, args.n, seed=args.seed, jobs=args.jobs if args.jobs > 0 else 1,
+        result = compare(a, b, args.n, seed=args.seed, jobs=jobs_value(args.jobs),
                          progress=tick)
     paired = result.paired.summary()
     print(f"A: {a.name} ({a.file})\nB: {b.name} ({b.file})")
@@ -198,6 +204,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     def write(out: Path) -> None:
         write_json(out / "summary.json", data)
+        for label, scenario, text, sets in (("a", a, text_a, args.set),
+                                            ("b", b, text_b, args.set + args.set_b)):
+            name = scenario_copy_name(scenario, sets).replace("scenario", f"scenario-{label}")
+            (out / name).write_text(text, encoding="utf-8")
         if not args.no_charts:
             from sim.risk_report import write_compare_report
 
@@ -205,7 +215,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                  formats=args.format, dpi=args.dpi)
 
     try:
-        out = new_run_dir(Path(args.out), f"compare-{Path(a.file).stem}-{Path(b.file).stem}",
+        stem = f"compare-{Path(a.file).stem}-{Path(b.file).stem}"
+        out = new_run_dir(Path(args.out), stem + ("" if result.complete else "-INCOMPLETE"),
                           write, name=args.name)
     except RunDirError as exc:
         raise UsageError(str(exc)) from None
@@ -220,7 +231,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.scenario import ScenarioError
     from sim.sweep import KPIS, grid, sweep
 
-    _check_n(args.n, args.dpi)
+    _check_n(args.n)
     check_seed(args.seed)
     if not args.vary:
         raise UsageError("sweep needs at least one --vary KEY.PATH=V1,V2,...")
@@ -233,7 +244,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         points = grid(varies)
         with progress_bar("sweep", len(points) * args.n) as tick:
             results = sweep(source, varies, args.n, seed=args.seed,
-                            jobs=args.jobs if args.jobs > 0 else 1,
+                            jobs=jobs_value(args.jobs),
                             base=[parse_override(s) for s in args.set], progress=tick)
     except (OverrideError, ValueError) as exc:
         raise UsageError(str(exc)) from None
@@ -295,9 +306,7 @@ def _common(p: argparse.ArgumentParser, *, executors: bool = True) -> None:
     p.add_argument("--out", default="runs", metavar="DIR", help="parent directory (default runs)")
     p.add_argument("--name", metavar="NAME", help="name of the new directory")
     add_set_option(p)
-    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"),
-                   help="chart format; repeat for several (default: png)")
-    p.add_argument("--dpi", type=int, default=110, help="chart resolution for PNG (default 110)")
+    add_chart_options(p)
     p.add_argument("--no-charts", action="store_true",
                    help="write tables and summary.json only (no charts, no report)")
     if executors:
@@ -331,6 +340,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (default: bundled)")
     _common(p, executors=False)
     p.set_defaults(n=200)
+    for action in p._actions:  # the shared -n help names mc's default
+        if action.dest == "n":
+            action.help = "replications per grid point (default 200)"
     p.add_argument("--vary", action="append", default=[], metavar="KEY.PATH=V1,V2,...",
                    help="values to try for one key (repeat for a full factorial)")
     p.add_argument("--kpi", choices=("p_on_time", "end_mean_h", "end_p50_h", "end_p90_h",

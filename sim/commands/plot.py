@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.commands.common import add_chart_options
+
 if TYPE_CHECKING:
     from sim.eventlog import Event
     from sim.results import RunResult
@@ -116,25 +118,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("plot", help="redraw the charts and report of a run directory "
                        "(no simulation)")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by `tabletop run`")
-    add_chart_options(p)
+    add_chart_options(p, by=True)
     p.set_defaults(func=cmd_plot)
 
 
-def add_chart_options(p: argparse.ArgumentParser) -> None:
-    """``--format``, ``--dpi`` and ``--by``."""
-    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"),
-                   help="chart format; repeat for several (default: png)")
-    p.add_argument("--dpi", type=_dpi, default=110,
-                   help="chart resolution for PNG (default 110)")
-    p.add_argument("--by", choices=("activity", "group"), default="activity",
-                   help="schedule rows: one per activity (default) or one per group team")
-
-
-def _dpi(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 20 <= value <= 1200:
-        raise argparse.ArgumentTypeError("choose a resolution between 20 and 1200 dpi")
-    return value

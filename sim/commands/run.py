@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.commands.common import add_set_option, check_seed, load_scenario_arg
+from sim.commands.common import (
+    add_chart_options,
+    add_set_option,
+    check_seed,
+    load_scenario_arg,
+    scenario_copy_name,
+)
 from sim.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:
@@ -66,7 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         stem += "-INCOMPLETE"
 
     def write(out: Path) -> None:
-        write_run_tables(result, out, text)
+        write_run_tables(result, out, text, scenario_copy_name(scenario, args.set))
         if not args.no_charts:
             from sim.report import write_charts_and_report
 
@@ -118,11 +124,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="parent directory of run directories (default: runs)")
     p.add_argument("--name", metavar="NAME", help="name of the new run directory "
                    "(default: <scenario>-seed<N>, numbered if taken)")
-    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"),
-                   help="chart format; repeat for several (default: png)")
-    p.add_argument("--dpi", type=int, default=110, help="chart resolution for PNG (default 110)")
-    p.add_argument("--by", choices=("activity", "group"), default="activity",
-                   help="schedule chart rows: one per activity (default) or per group team")
+    add_chart_options(p, by=True)
     p.add_argument("--no-charts", action="store_true", help="write tables only (faster)")
     p.add_argument("--animate", action="store_true",
                    help="also write replay.gif: the schedule filling in over time, resource "

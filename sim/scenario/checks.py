@@ -201,8 +201,8 @@ def _check_fit(source: Source, activity: ActivitySpec, path: Path,
                    else f"can take up to {format_duration(duration.high)},")
         yield source.problem(
             "may-not-fit", f"{longest} longer than the "
-            f"{format_duration(day_length)} working day; such draws start at the start of a day "
-            "and run over its end", (*path, "duration"), severity="warning")
+            f"{format_duration(day_length)} working day; such draws are split across days "
+            "(paused at each day's end)", (*path, "duration"), severity="warning")
 
 
 def _check_every_day(spec: ScenarioSpec, source: Source, activity: ActivitySpec,
