@@ -17,7 +17,15 @@ from typing import Any
 from sim.criticality import critical_chain
 from sim.results import RunResult
 from sim.scenario.model import Scenario
-from sim.stats import Moments, Proportion, Quantiles, RankCorrelation, z_value
+from sim.stats import (
+    CellQuantiles,
+    Moments,
+    Proportion,
+    Quantiles,
+    QuantileTable,
+    RankCorrelation,
+    z_value,
+)
 from sim.timefmt import WorkingTime
 
 Progress = Callable[[int, int], None]
@@ -37,6 +45,9 @@ class Layout:
     days: int
     inputs: tuple[str, ...]  # labels of the uncertain inputs, for sensitivity
     input_kinds: tuple[str, ...]  # "duration", "inject_hit", "inject_delay", "inject_time"
+    # what daily utilisation needs, worked out once per scenario:
+    needs: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    unit_hours: tuple[tuple[float, ...], ...] = ()  # [resource][day] capacity x available h
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
@@ -56,14 +67,26 @@ class Layout:
             if inj.at_latest > inj.at:
                 inputs.append(f"{inj.id} time")
                 kinds.append("inject_time")
+        resources = tuple(r.id for r in scenario.resources)
+        index = {r: i for i, r in enumerate(resources)}
+        acts = list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
+        clock = WorkingTime(scenario.calendar)
+        unit_hours = tuple(
+            tuple(res.capacity * (24.0 if res.always else
+                                  clock.working_hours(day * 24.0, day * 24.0 + 24.0))
+                  for day in range(scenario.days))
+            for res in scenario.resources
+        )
         return cls(
             phases=tuple(p.id for p in scenario.phases),
             limited=tuple(p.id for p in scenario.phases if p.limit is not None),
             activities=tuple(a.id for a in scenario.activities),
-            resources=tuple(r.id for r in scenario.resources),
+            resources=resources,
             days=scenario.days,
             inputs=tuple(inputs),
             input_kinds=tuple(kinds),
+            needs={a.id: tuple((index[r], n) for r, n in a.needs) for a in acts if a.needs},
+            unit_hours=unit_hours,
         )
 
 
@@ -116,13 +139,7 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Recor
 
 def daily_utilisation(result: RunResult, layout: Layout) -> tuple[tuple[float, ...], ...]:
     """Share of each resource's available unit-hours in use, per programme day."""
-    scenario = result.scenario
-    clock = WorkingTime(scenario.calendar)
-    needs: dict[str, list[tuple[int, int]]] = {}
-    ridx = {r: i for i, r in enumerate(layout.resources)}
-    acts = list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
-    for act in acts:
-        needs[act.id] = [(ridx[r], n) for r, n in act.needs]
+    needs = layout.needs
     busy = [[0.0] * layout.days for _ in layout.resources]
     in_use = [0] * len(layout.resources)
     last = 0.0
@@ -131,21 +148,17 @@ def daily_utilisation(result: RunResult, layout: Layout) -> tuple[tuple[float, .
         used = needs.get(ev.activity or "")
         if not used or ev.kind not in ("start", "resume", "pause", "finish"):
             continue
-        _spread(busy, in_use, last, min(ev.t, horizon))
-        last = min(ev.t, horizon)
+        now = min(ev.t, horizon)
+        _spread(busy, in_use, last, now)
+        last = now
         sign = 1 if ev.kind in ("start", "resume") else -1
         for r, n in used:
             in_use[r] += sign * n
     _spread(busy, in_use, last, min(result.end_h, horizon))
-    out = []
-    for r, res in enumerate(scenario.resources):
-        row = []
-        for day in range(layout.days):
-            base = day * 24.0
-            hours = 24.0 if res.always else clock.working_hours(base, base + 24.0)
-            row.append(busy[r][day] / (res.capacity * hours) if hours > 0 else 0.0)
-        out.append(tuple(row))
-    return tuple(out)
+    return tuple(
+        tuple(b / h if h > 0 else 0.0 for b, h in zip(busy[r], layout.unit_hours[r], strict=True))
+        for r in range(len(layout.resources))
+    )
 
 
 def _spread(busy: list[list[float]], in_use: list[int], t0: float, t1: float) -> None:
@@ -208,8 +221,8 @@ class EnsembleStats:
     limit_ok: list[Proportion] = field(default_factory=list)
     limit_duration: list[Quantiles] = field(default_factory=list)
     critical_counts: list[int] = field(default_factory=list)
-    finish_q: list[Quantiles] = field(default_factory=list)
-    util: list[list[Quantiles]] = field(default_factory=list)
+    finish_q: QuantileTable = field(default_factory=lambda: QuantileTable(0))
+    util_table: QuantileTable = field(default_factory=lambda: QuantileTable(0))
     sensitivity: RankCorrelation | None = None
     kept: list[RunResult] = field(default_factory=list)
 
@@ -221,10 +234,16 @@ class EnsembleStats:
         self.limit_ok = [Proportion() for _ in lay.limited]
         self.limit_duration = [Quantiles(bins=500) for _ in lay.limited]
         self.critical_counts = [0] * len(lay.activities)
-        self.finish_q = [Quantiles(bins=200) for _ in lay.activities]
-        self.util = [[Quantiles(warmup=200, bins=100) for _ in range(lay.days)]
-                     for _ in lay.resources]
+        self.finish_q = QuantileTable(len(lay.activities), bins=200)
+        self.util_table = QuantileTable(len(lay.resources) * lay.days, warmup=200, bins=100)
         self.sensitivity = RankCorrelation(len(lay.inputs)) if lay.inputs else None
+
+    @property
+    def util(self) -> list[list[CellQuantiles]]:
+        """Daily utilisation quantiles, ``util[resource][day]``."""
+        days = self.layout.days
+        return [[self.util_table[k * days + d] for d in range(days)]
+                for k in range(len(self.layout.resources))]
 
     def add(self, rec: Record) -> None:
         self.n += 1
@@ -244,12 +263,8 @@ class EnsembleStats:
                 self.limit_duration[i].add(dur)
         for i in rec.critical:
             self.critical_counts[i] += 1
-        for i, end in enumerate(rec.activity_end):
-            if not math.isnan(end):
-                self.finish_q[i].add(end)
-        for r, row in enumerate(rec.util_by_day):
-            for d, u in enumerate(row):
-                self.util[r][d].add(u)
+        self.finish_q.add(rec.activity_end)
+        self.util_table.add([u for row in rec.util_by_day for u in row])
         if self.sensitivity is not None:
             xs = [0.0 if math.isnan(x) else x for x in rec.inputs]
             self.sensitivity.add(xs, rec.end_h)

@@ -9,7 +9,7 @@ While ``n <= warmup`` every figure is exact.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -267,3 +267,131 @@ def _binned_spearman(table: NDArray[np.int64]) -> float:
     if vr <= 0 or vc <= 0:
         return 0.0
     return float(cov / math.sqrt(vr * vc))
+
+
+class QuantileTable:
+    """Streaming quantiles of many cells at once: one vector of values per record.
+
+    Same scheme as :class:`Quantiles` (exact during the warm-up, then fixed bins set
+    from it), but each record costs a handful of numpy calls whatever the number of
+    cells. ``NaN`` means "no value for this cell in this record".
+    """
+
+    def __init__(self, cells: int, warmup: int = WARMUP, bins: int = 200) -> None:
+        self.cells = cells
+        self.warmup = warmup
+        self.bins = bins
+        self.rows: list[NDArray[np.float64]] = []
+        self.n = np.zeros(cells, dtype=np.int64)
+        self.low = np.full(cells, np.inf)
+        self.high = np.full(cells, -np.inf)
+        self.lo: NDArray[np.float64] | None = None
+        self.width: NDArray[np.float64] | None = None
+        self.counts: NDArray[np.int64] | None = None
+        self.under = np.zeros(cells, dtype=np.int64)
+        self.over = np.zeros(cells, dtype=np.int64)
+        self._index = np.arange(cells)
+
+    def add(self, values: Sequence[float] | NDArray[np.float64]) -> None:
+        x = np.asarray(values, dtype=float)
+        seen = ~np.isnan(x)
+        self.n += seen
+        self.low = np.fmin(self.low, x)
+        self.high = np.fmax(self.high, x)
+        if self.counts is None:
+            self.rows.append(x)
+            if len(self.rows) >= self.warmup:
+                self._freeze()
+            return
+        self._count(x, seen)
+
+    def _freeze(self) -> None:
+        data = np.array(self.rows).reshape(len(self.rows), self.cells)
+        with np.errstate(all="ignore"):
+            lo = np.where(np.isfinite(self.low), self.low, 0.0)
+            hi = np.where(np.isfinite(self.high), self.high, 0.0)
+            span = np.where(hi > lo, hi - lo, np.maximum(np.abs(hi), 1.0))
+        self.lo = lo - span
+        self.width = 3 * span / self.bins
+        self.counts = np.zeros((self.cells, self.bins), dtype=np.int64)
+        self.rows = []
+        for x in data:
+            self._count(x, ~np.isnan(x))
+
+    def _count(self, x: NDArray[np.float64], seen: NDArray[np.bool_]) -> None:
+        assert self.lo is not None and self.width is not None and self.counts is not None
+        with np.errstate(invalid="ignore"):
+            idx = np.floor((x - self.lo) / self.width)
+        below = seen & (idx < 0)
+        above = seen & (idx >= self.bins)
+        inside = seen & ~below & ~above
+        self.under += below
+        self.over += above
+        self.counts[self._index[inside], idx[inside].astype(np.int64)] += 1
+
+    def __len__(self) -> int:
+        return self.cells
+
+    def __getitem__(self, i: int) -> CellQuantiles:
+        if not -self.cells <= i < self.cells:
+            raise IndexError(i)
+        return CellQuantiles(self, i % self.cells)
+
+    def __iter__(self) -> Iterator[CellQuantiles]:
+        return (CellQuantiles(self, i) for i in range(self.cells))
+
+
+class CellQuantiles:
+    """One cell of a :class:`QuantileTable`, with the :class:`Quantiles` reading methods."""
+
+    __slots__ = ("i", "table")
+
+    def __init__(self, table: QuantileTable, i: int) -> None:
+        self.table = table
+        self.i = i
+
+    @property
+    def n(self) -> int:
+        return int(self.table.n[self.i])
+
+    @property
+    def low(self) -> float:
+        return float(self.table.low[self.i])
+
+    @property
+    def high(self) -> float:
+        return float(self.table.high[self.i])
+
+    def at_rank(self, rank: float) -> float:
+        t, i, n = self.table, self.i, self.n
+        if n == 0:
+            return math.nan
+        rank = min(max(rank, 0.0), n - 1)
+        if t.counts is None:
+            ordered = sorted(float(r[i]) for r in t.rows if not math.isnan(r[i]))
+            lo = math.floor(rank)
+            hi = min(lo + 1, len(ordered) - 1)
+            return ordered[lo] + (ordered[hi] - ordered[lo]) * (rank - lo)
+        assert t.lo is not None and t.width is not None
+        if rank < t.under[i]:
+            return self.low
+        counts = t.counts[i]
+        cum = np.cumsum(counts) + t.under[i]
+        b = int(np.searchsorted(cum, rank, side="right"))
+        if b >= t.bins:
+            return self.high
+        before = cum[b] - counts[b]
+        frac = (rank - before + 0.5) / counts[b]
+        value = float(t.lo[i] + (b + frac) * t.width[i])
+        return min(max(value, self.low), self.high)
+
+    def quantile(self, p: float) -> float:
+        return self.at_rank(p * (self.n - 1))
+
+    def quantile_ci(self, p: float, confidence: float = 0.95) -> tuple[float, float]:
+        n = self.n
+        if n < 2:
+            return (math.nan, math.nan)
+        spread = z_value(confidence) * math.sqrt(n * p * (1 - p))
+        return (self.at_rank(math.floor(n * p - spread) - 1),
+                self.at_rank(math.ceil(n * p + spread) - 1))

@@ -1,0 +1,112 @@
+"""Ensemble speed and memory: replications per second, parallel efficiency, overhead.
+
+Prints, for the bundled default scenario:
+
+- the baseline: ``simulate`` called in a plain loop in this process (runs/s);
+- the ensemble layer with 1 worker (in process) and its overhead against that
+  baseline (target < 10 %);
+- the ensemble with 2 worker processes and the parallel efficiency
+  ``rate(2) / (2 * rate(1))`` (target >= 85 %);
+- 10,000 replications with 2 workers as a whole ``tabletop mc`` process without
+  charts: wall time (target < 60 s) and peak memory of the process and its
+  workers (target < 500 MB).
+
+Run: ``.venv/bin/python benchmarks/ensemble_speed.py [--n 2000] [--big 10000]``.
+Figures, not tests: the exit status is 0 whatever the figures say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+OVERHEAD_TARGET = 0.10
+EFFICIENCY_TARGET = 0.85
+BIG_TIME_TARGET_S = 60.0
+BIG_MEMORY_TARGET_MB = 500.0
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="replications per rate figure")
+    parser.add_argument("--big", type=int, default=10_000, help="replications of the big run")
+    args = parser.parse_args()
+
+    from sim import load_scenario, simulate
+    from sim.ensemble import ensemble
+    from sim.scenario.bundled import default_scenario
+
+    scenario = load_scenario(default_scenario())
+    load = os.getloadavg()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; scenario {scenario.name} "
+          f"({len(scenario.activities)} activity instances)")
+    simulate(scenario, 1)  # warm: imports and the cached plan
+
+    def plain() -> None:
+        for i in range(args.n):
+            simulate(scenario, 1, replication=i)
+
+    def layer(jobs: int) -> None:
+        ensemble(scenario, args.n, seed=1, jobs=jobs)
+
+    def rate(run: object) -> float:
+        best = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            run()  # type: ignore[operator]
+            best = min(best, time.perf_counter() - t0)
+        return args.n / best
+
+    base = rate(plain)
+    one = rate(lambda: layer(1))
+    two = rate(lambda: layer(2))
+    overhead = base / one - 1
+    efficiency = two / (2 * one)
+    print(f"  plain loop of simulate():       {base:8.0f} runs/s")
+    print(f"  ensemble, 1 worker (in process): {one:8.0f} runs/s   overhead {100 * overhead:+.1f} %"
+          f"   target < {100 * OVERHEAD_TARGET:.0f} %: {_verdict(overhead < OVERHEAD_TARGET)}")
+    print(f"  ensemble, 2 worker processes:    {two:8.0f} runs/s   parallel efficiency "
+          f"{100 * efficiency:.0f} %   target >= {100 * EFFICIENCY_TARGET:.0f} %: "
+          f"{_verdict(efficiency >= EFFICIENCY_TARGET)}")
+
+    out = Path(tempfile.mkdtemp(prefix="tabletop-bench-"))
+    try:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "sim", "mc", "-n", str(args.big), "-j", "2", "--no-charts",
+             "--out", str(out)], capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    peak_mb = after.ru_maxrss / 1024  # the largest of the process and its workers
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"  tabletop mc -n {args.big} -j 2 --no-charts: {wall:.1f} s wall ({cpu:.1f} s CPU, "
+          f"exit {done.returncode})   target < {BIG_TIME_TARGET_S:.0f} s: "
+          f"{_verdict(wall < BIG_TIME_TARGET_S and done.returncode == 0)}")
+    print(f"  peak memory (largest single process): {peak_mb:.0f} MB   target < "
+          f"{BIG_MEMORY_TARGET_MB:.0f} MB: {_verdict(peak_mb < BIG_MEMORY_TARGET_MB)}")
+    if done.returncode:
+        print(done.stderr[-2000:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
