@@ -292,3 +292,26 @@ def test_sweep_writes_one_row_per_grid_point(tmp_path: Path) -> None:
     assert len(rows) == 4
     assert {(r["resources.workstations.capacity"], r["resources.interpreters.capacity"])
             for r in rows} == {("2", "2"), ("2", "4"), ("3", "2"), ("3", "4")}
+
+
+def test_quantile_table_matches_numpy_per_cell_with_gaps() -> None:
+    from sim.stats import QuantileTable
+
+    rng = np.random.default_rng(3)
+    data = rng.lognormal(2, 0.5, (4000, 3))
+    data[::7, 1] = np.nan  # a cell with no value in some records
+    exact = QuantileTable(3, warmup=10_000)
+    binned = QuantileTable(3, warmup=500, bins=400)
+    for row in data:
+        exact.add(row)
+        binned.add(row)
+    for i in range(3):
+        column = data[:, i][~np.isnan(data[:, i])]
+        assert binned[i].n == exact[i].n == len(column)
+        for p in (0.1, 0.5, 0.9):
+            want = float(np.quantile(column, p))
+            assert exact[i].quantile(p) == pytest.approx(want)
+            assert binned[i].quantile(p) == pytest.approx(want, rel=0.01)
+            lo, hi = binned[i].quantile_ci(p)
+            assert lo <= want <= hi
+        assert binned[i].low == column.min() and binned[i].high == column.max()
