@@ -3,57 +3,73 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sim.results import RunResult
+from sim.scenario.model import Scenario
 
 EPS = 1e-7
 
 
-def critical_chain(result: RunResult) -> list[str]:
+@dataclass(frozen=True)
+class ChainContext:
+    """What the walk back needs from the scenario: worked out once, reused for every run."""
+
+    predecessors: dict[str, tuple[tuple[str, float], ...]]
+    uses: dict[str, frozenset[str]]  # "g:<group>" and "r:<resource>" of each activity
+    order: dict[str, int]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> ChainContext:
+        acts = list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
+        members: dict[str, list[str]] = defaultdict(list)
+        for act in acts:
+            members[act.phase].append(act.id)
+        phase_after = {p.id: p.after for p in scenario.phases}
+        predecessors: dict[str, tuple[tuple[str, float], ...]] = {}
+        for act in acts:
+            out: list[tuple[str, float]] = []
+            for dep in act.after:
+                if dep.on_phase:
+                    out += [(m, dep.lag) for m in members.get(dep.target, [])]
+                else:
+                    out.append((dep.target, dep.lag))
+            for phase in phase_after.get(act.phase, ()):
+                out += [(m, 0.0) for m in members.get(phase, [])]
+            predecessors[act.id] = tuple(out)
+        uses = {a.id: frozenset([f"g:{g}" for g, _ in a.groups] + [f"r:{r}" for r, _ in a.needs])
+                for a in acts}
+        return cls(predecessors, uses, {a.id: a.order for a in acts})
+
+
+def critical_chain(result: RunResult, context: ChainContext | None = None) -> list[str]:
     """Activity ids on the run's critical chain, from the last to finish backwards.
 
     From the activity that finished last, step back repeatedly: if it waited for a
     resource or a group, to the activity that freed it at that moment; otherwise to
     the dependency whose finish (plus lag) released it. The chain ends at an activity
-    released by a phase start, a ``not_before`` or time 0.
+    released by a phase start, a ``not_before`` or time 0. ``context`` (from
+    :meth:`ChainContext.of`) saves working out the scenario's structure again.
     """
     rows = {r.id: r for r in result.activities}
     finished = [r for r in result.activities if r.end_h is not None]
     if not finished:
         return []
-    scenario = result.scenario
-    acts = {a.id: a for a in scenario.activities}
-    for inject in scenario.injects:
-        acts.update((a.id, a) for a in inject.activities)
-    members: dict[str, list[str]] = defaultdict(list)
-    for row in result.activities:
-        members[row.phase].append(row.id)
-    phase_after = {p.id: p.after for p in scenario.phases}
+    ctx = context if context is not None else ChainContext.of(result.scenario)
+    uses = ctx.uses
     freed_at: dict[float, list[str]] = defaultdict(list)
     for ev in result.events:
         if ev.kind in ("finish", "pause") and ev.activity is not None:
             freed_at[ev.t].append(ev.activity)
 
     def shares(a: str, b: str) -> bool:
-        x, y = acts[a], acts[b]
-        if {g for g, _ in x.groups} & {g for g, _ in y.groups}:
-            return True
-        return bool({r for r, _ in x.needs} & {r for r, _ in y.needs})
+        return not uses[a].isdisjoint(uses[b])
 
-    def predecessors(aid: str) -> list[tuple[str, float]]:
-        act = acts[aid]
-        out: list[tuple[str, float]] = []
-        for dep in act.after:
-            if dep.on_phase:
-                out += [(m, dep.lag) for m in members.get(dep.target, [])]
-            else:
-                out.append((dep.target, dep.lag))
-        for phase in phase_after.get(act.phase, ()):
-            out += [(m, 0.0) for m in members.get(phase, [])]
-        return out
+    def predecessors(aid: str) -> tuple[tuple[str, float], ...]:
+        return ctx.predecessors.get(aid, ())
 
-    current = max(finished, key=lambda r: (r.end_h or 0.0, -_order(acts, r.id))).id
+    acts = ctx.order
+    current = max(finished, key=lambda r: (r.end_h or 0.0, -acts.get(r.id, 0))).id
     chain = [current]
     seen = {current}
     while True:
@@ -81,8 +97,3 @@ def critical_chain(result: RunResult) -> list[str]:
         seen.add(nxt)
         current = nxt
     return chain
-
-
-def _order(acts: Mapping[str, object], aid: str) -> int:
-    act = acts.get(aid)
-    return int(getattr(act, "order", 0))

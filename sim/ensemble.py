@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.criticality import critical_chain
+from sim.criticality import ChainContext, critical_chain
 from sim.results import RunResult
 from sim.scenario.model import Scenario
 from sim.stats import (
@@ -48,6 +48,7 @@ class Layout:
     # what daily utilisation needs, worked out once per scenario:
     needs: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     unit_hours: tuple[tuple[float, ...], ...] = ()  # [resource][day] capacity x available h
+    chain: ChainContext | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
@@ -87,6 +88,7 @@ class Layout:
             input_kinds=tuple(kinds),
             needs={a.id: tuple((index[r], n) for r, n in a.needs) for a in acts if a.needs},
             unit_hours=unit_hours,
+            chain=ChainContext.of(scenario),
         )
 
 
@@ -118,7 +120,7 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Recor
     phases = result.phases
     ends = {a.id: a.end_h for a in result.activities}
     index = {a: i for i, a in enumerate(layout.activities)}
-    chain = critical_chain(result)
+    chain = critical_chain(result, layout.chain)
     return Record(
         index=result.replication,
         end_h=result.end_h,
