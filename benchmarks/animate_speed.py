@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +32,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from charts_speed import verdict, whole_run  # noqa: E402  (the same whole-process timing)
 
 SIZE_TARGET_MB = 10.0
 TIME_TARGET_S = 30.0
@@ -124,29 +125,6 @@ def warm(file: Path) -> dict[str, float]:
     parts["palette reduction"] = t3 - t2
     parts["GIF encoding"] = t4 - t3
     return parts
-
-
-def whole_run(file: Path, repeat: int, *extra: str) -> tuple[float, float]:
-    best_cpu, best_wall = float("inf"), float("inf")
-    parent = Path(tempfile.mkdtemp(prefix="animate-speed-"))
-    try:
-        for k in range(repeat):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            w0 = time.perf_counter()
-            subprocess.run([str(TABLETOP), "run", str(file), "--out", str(parent), "--name",
-                            f"r{k}{'-'.join(extra)}", *extra], check=True,
-                           capture_output=True, cwd=REPO)
-            wall = time.perf_counter() - w0
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
-    finally:
-        shutil.rmtree(parent, ignore_errors=True)
-    return best_cpu, best_wall
-
-
-def verdict(value: float, target: float) -> str:
-    return "PASS" if value < target else "FAIL"
 
 
 def main() -> int:
