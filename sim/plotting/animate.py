@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.plotting import style
-from sim.plotting.rows import Layout, activity_layout, shorten, union
+from sim.plotting.rows import Layout, activity_layout, phase_extents, rect, shorten, union
 from sim.plotting.timeline import Segment, activity_segments, chart_end, inject_hits
 from sim.replay import inject_effect
 from sim.results import RunResult, all_usage_steps
@@ -389,7 +389,7 @@ class _Scene:
         bar_h = 0.62 if layout.compact or labels_all else 0.86
         if plan is not None:  # the plan's bars: static, behind
             ghosts = _bars(layout.row_of, activity_segments(plan), layout.compact, rows)
-            verts = [_rect(s.start, s.end, r, min(bar_h + 0.2, 0.95))
+            verts = [rect(s.start, s.end, r, min(bar_h + 0.2, 0.95))
                      for r, s in ghosts if s.end > s.start]
             if verts:
                 gx.add_collection(PolyCollection(verts, facecolors=GHOST_FILL,
@@ -407,7 +407,7 @@ class _Scene:
             faces = [colours.get(phase_of.get(s.activity, s.activity),
                                  colours.get(s.activity, style.INK)) for _r, s in solid]
             coll = PolyCollection(
-                [_rect(s.start, s.end, r, bar_h) for r, s in solid], facecolors=faces,
+                [rect(s.start, s.end, r, bar_h) for r, s in solid], facecolors=faces,
                 edgecolors=[style.ALERT if s.open else c for (_r, s), c in zip(solid, faces,
                                                                                strict=True)],
                 linewidths=[1.2 if s.open else 0.5 for _r, s in solid], zorder=3)
@@ -715,24 +715,12 @@ class _Panel:
     cache: dict[Any, Any] = field(default_factory=dict)
 
 
-def _rect(x0: float, x1: float, y: float, height: float) -> list[tuple[float, float]]:
-    return [(x0, y - height / 2), (x0, y + height / 2), (x1, y + height / 2),
-            (x1, y - height / 2)]
-
-
 def _phase_spans(result: RunResult, layout: Layout, segments: dict[str, list[Segment]],
                  colours: dict[str, str]) -> list[tuple[list[tuple[float, float]], str]]:
     """A thin bar on each phase's summary row, from its first start to its last end."""
     spans = []
-    for phase_id, (first, last) in layout.blocks.items():
-        row = result.phases.get(phase_id)
-        ids = [a for r in layout.rows[first: last + 1] for a in r.activities]
-        work = union([(s.start, s.end) for a in ids for s in segments.get(a, [])])
-        if row is None or not work:
-            continue
-        lo = row.start_h if row.start_h is not None else work[0][0]
-        hi = row.end_h if row.end_h is not None else max(b for _a, b in work)
-        spans.append((_rect(lo, hi, first, 0.34), colours.get(phase_id, style.INK)))
+    for phase_id, first, _last, _row, lo, hi in phase_extents(result, layout, segments):
+        spans.append((rect(lo, hi, first, 0.34), colours.get(phase_id, style.INK)))
     return spans
 
 

@@ -14,7 +14,16 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from sim.plotting import style
-from sim.plotting.rows import MAX_ROWS, Layout, Row, activity_layout, group_layout, union
+from sim.plotting.rows import (
+    MAX_ROWS,
+    Layout,
+    Row,
+    activity_layout,
+    group_layout,
+    phase_extents,
+    rect,
+    union,
+)
 from sim.plotting.timeline import Segment, activity_segments, chart_end, inject_hits
 from sim.results import RunResult
 from sim.timefmt import format_duration, format_time
@@ -178,16 +187,12 @@ def _activity_bars(layout: Layout,
 # ---------------------------------------------------------------- drawing
 
 
-def _rect(x0: float, x1: float, y: float, h: float) -> list[tuple[float, float]]:
-    return [(x0, y - h / 2), (x0, y + h / 2), (x1, y + h / 2), (x1, y - h / 2)]
-
-
 def _draw_bars(ax: Axes, bars: Sequence[tuple[int, Segment]], colours: dict[str, str] | None,
                *, gid: str, height: float) -> None:
     """One rectangle per segment of positive length; zero-length ones are milestones."""
     solid = [(row, s) for row, s in bars if s.end > s.start]
     if solid:
-        verts = [_rect(s.start, s.end, row, height) for row, s in solid]
+        verts = [rect(s.start, s.end, row, height) for row, s in solid]
         if colours is None:  # the plan: faint outlined ghosts behind
             coll = PolyCollection(verts, facecolors=style.PLAN_FILL, edgecolors=style.PLAN_GHOST,
                                   linewidths=0.9, zorder=1)
@@ -232,20 +237,13 @@ def _draw_phase_marks(ax: Axes, result: RunResult, layout: Layout, colours: dict
     """Phase spans on the summary rows, due marks, lateness, limit brackets and breaches."""
     spans, dues, late = [], [], []
     by_phase = {p.id: p for p in result.scenario.phases}
-    for phase_id, (first, last) in layout.blocks.items():
-        row = result.phases.get(phase_id)
-        ids = [a for r in layout.rows[first: last + 1] for a in r.activities]
-        work = union([(s.start, s.end) for a in ids for s in segments.get(a, [])])
-        if row is None or not work:
-            continue
-        start = row.start_h if row.start_h is not None else work[0][0]
-        end = row.end_h if row.end_h is not None else max(hi for _lo, hi in work)
+    for phase_id, first, last, row, start, end in phase_extents(result, layout, segments):
         if not layout.compact:
-            spans.append((_rect(start, end, first, SPAN), colours[phase_id]))
+            spans.append((rect(start, end, first, SPAN), colours[phase_id]))
         if row.due_h is not None:
             dues.append([(row.due_h, first - 0.45), (row.due_h, last + 0.45)])
             if end > row.due_h + 1e-9:
-                late.append(_rect(row.due_h, end, first, SPAN + 0.12))
+                late.append(rect(row.due_h, end, first, SPAN + 0.12))
         phase = by_phase.get(phase_id)
         if phase is not None and phase.limit is not None:
             _bracket(ax, (start, end), phase.limit, (first, last), row.breach, hours_per_inch)

@@ -8,12 +8,12 @@ one row per team of each group, with each work segment put on free team rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from sim.plotting.timeline import EPS, Segment, all_activities
-from sim.results import RunResult
+from sim.results import PhaseRow, RunResult
 
 RowKind = Literal["phase", "activity", "lane"]
 MAX_ROWS = 400
@@ -140,3 +140,26 @@ def union(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
         else:
             out.append((lo, hi))
     return out
+
+
+def rect(x0: float, x1: float, y: float, height: float) -> list[tuple[float, float]]:
+    """The corners of a bar from ``x0`` to ``x1`` centred on row ``y``."""
+    return [(x0, y - height / 2), (x0, y + height / 2), (x1, y + height / 2),
+            (x1, y - height / 2)]
+
+
+def phase_extents(result: RunResult, layout: Layout, segments: dict[str, list[Segment]],
+                  ) -> Iterator[tuple[str, int, int, PhaseRow, float, float]]:
+    """Each phase block with work: ``(id, first row, last row, phase row, start, end)``.
+
+    Start and end are the phase's own; for an unfinished phase, the span of its work.
+    """
+    for phase_id, (first, last) in layout.blocks.items():
+        row = result.phases.get(phase_id)
+        ids = [a for r in layout.rows[first: last + 1] for a in r.activities]
+        work = union([(s.start, s.end) for a in ids for s in segments.get(a, [])])
+        if row is None or not work:
+            continue
+        start = row.start_h if row.start_h is not None else work[0][0]
+        end = row.end_h if row.end_h is not None else max(hi for _lo, hi in work)
+        yield phase_id, first, last, row, start, end
