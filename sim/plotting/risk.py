@@ -45,6 +45,19 @@ _TIME_STEPS = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0, 48.0, 72.0, 168.0
 # ---------------------------------------------------------------- shared pieces
 
 
+def bar_frame(ax: Axes | None, labels: Sequence[str], title: str,
+              row_height: float) -> tuple[Figure, Axes]:
+    """A styled axes for one horizontal bar per label: a new figure sized to fit, or ``ax``."""
+    if ax is None:
+        left = 0.35 + style.text_width(max(len(t) for t in labels), style.TICK_SIZE)
+        fig, ax = frame((6.0, max(1.4, row_height * len(labels))), left=left,
+                        right=0.4 + LEGEND_W, top=style.title_height(title) + 0.15, bottom=0.6)
+    else:
+        fig = style.figure_of(ax)
+    style.style_axes(ax)
+    return fig, ax
+
+
 def histogram_bins(n: int) -> int:
     """Bars of an end-time histogram of ``n`` runs: about sqrt(n), between 10 and 50."""
     return int(min(50, max(10, round(math.sqrt(max(n, 1))))))
@@ -285,13 +298,7 @@ def tornado(result: EnsembleResult, ax: Axes | None = None, *, top: int = 15) ->
     full = (f"{title}\nSpearman rank correlation of each uncertain input with the end time, "
             f"{st.n} runs · top {len(rows)} of {total} inputs that varied")
     own = ax is None
-    if ax is None:
-        left = 0.35 + style.text_width(max(len(t) for t in labels), style.TICK_SIZE)
-        fig, ax = frame((6.0, max(1.4, 0.3 * len(rows))), left=left, right=0.4 + LEGEND_W,
-                        top=style.title_height(full) + 0.15, bottom=0.6)
-    else:
-        fig = style.figure_of(ax)
-    style.style_axes(ax)
+    fig, ax = bar_frame(ax, labels, full, 0.3)
     ys = np.arange(len(rows))
     values = [rho for _n, _k, rho in rows]
     bars = ax.barh(ys, values, height=0.62, zorder=2,
@@ -339,13 +346,7 @@ def criticality(result: EnsembleResult, ax: Axes | None = None, *, top: int = 25
             f"(what held the end back, resource waits included) · top {len(rows)}; "
             f"{never} activities never were")
     own = ax is None
-    if ax is None:
-        left = 0.35 + style.text_width(max(len(t) for t in labels), style.TICK_SIZE)
-        fig, ax = frame((6.0, max(1.4, 0.27 * len(rows))), left=left, right=0.4 + LEGEND_W,
-                        top=style.title_height(full) + 0.15, bottom=0.6)
-    else:
-        fig = style.figure_of(ax)
-    style.style_axes(ax)
+    fig, ax = bar_frame(ax, labels, full, 0.27)
     ys = np.arange(len(rows))
     phases = [acts[a].phase for a, _c in rows]
     bars = ax.barh(ys, [c for _a, c in rows], height=0.66, zorder=2,
