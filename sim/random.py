@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -218,6 +219,7 @@ class Choice:
         return f"choice({pairs})"
 
 
+@lru_cache(maxsize=1 << 16)  # the same ids come back in every replication
 def entity_key(entity_id: str) -> tuple[int, int]:
     """A stable 128-bit number for an entity id, as two 64-bit words (same everywhere)."""
     digest = hashlib.blake2b(entity_id.encode(), digest_size=16).digest()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+_new = tuple.__new__  # builds an event record without NamedTuple's keyword handling
+
 import simpy
 
 from sim.engine.calendar import EPS, WorkingTime
@@ -25,6 +27,10 @@ from sim.engine.state import (
     ResourceState,
 )
 from sim.scenario.model import Activity, Scenario
+
+
+def _dispatch_key(run: ActivityRun) -> tuple[float, ...]:
+    return run.key
 
 
 class Engine:
@@ -51,6 +57,8 @@ class Engine:
         self.unfinished = 0
         self.pending_adds = 0
         self.dispatch_pending = False
+        self.freed: set[GroupState | ResourceState] = set()  # gained units since the last dispatch
+        self.recheck_all = False
         self.wakeups: set[float] = set()
         self.done = self.env.event()
         self.capped = False
@@ -138,9 +146,8 @@ class Engine:
         event.callbacks.append(callback)
 
     def request_dispatch(self) -> None:
-        if not self.dispatch_pending:
-            self.dispatch_pending = True
-            self.at(0.0, self._dispatch)
+        """Dispatch once everything that happens at this instant has happened."""
+        self.dispatch_pending = True
 
     def _wake_at(self, t: float) -> None:
         if t not in self.wakeups:
@@ -166,7 +173,8 @@ class Engine:
         run.state = READY
         run.ready_at = now
         run.key = self._key(run)
-        self.log(Event(now, "ready", run.act.id, phase=run.act.phase))
+        act = run.act
+        self.log(_new(Event, (now, "ready", act.id, None, None, None, None, None, act.phase)))
         self._enqueue(run)
 
     def _enqueue(self, run: ActivityRun) -> None:
@@ -177,44 +185,93 @@ class Engine:
     # ------------------------------------------------------------ the dispatcher
 
     def _dispatch(self, _event: Any = None) -> None:
+        """Start every ready activity that can start now, in dispatch order.
+
+        A waiting activity keeps the reason it was blocked for as long as that reason
+        holds: an activity blocked by a group or resource that has gained nothing since
+        the last dispatch is still blocked by it, so it is not checked again (its
+        working-day fit still is, every time). An activity held by the working day is
+        checked again when the working window changes.
+        """
         self.dispatch_pending = False
+        ready = self.ready
         if self.ready_dirty:
-            self.ready.sort(key=lambda r: r.key)
+            ready.sort(key=_dispatch_key)
             self.ready_dirty = False
         now = self.env.now
         window = self.clock.window(now)  # once per dispatch, not once per waiting activity
+        freed = self.freed
+        recheck = self.recheck_all
+        self.recheck_all = False
+        day_length = self.clock.day_length + EPS
         started = False
         keep: list[ActivityRun] = []
-        for run in self.ready:
+        for run in ready:
+            blocked = run.blocked
+            if blocked is not None and not recheck:
+                if run.blocked_on is None:  # held by the working day
+                    if window == run.blocked_window:
+                        keep.append(run)
+                        continue
+                elif run.blocked_on not in freed:
+                    remaining = run.remaining
+                    if not run.bound or remaining <= 0 or (
+                            window is not None and (
+                                run.act.splittable or now + remaining <= window[1] + EPS
+                                or remaining > day_length)):
+                        keep.append(run)
+                        continue
             blocker = self._blocker(run, now, window)
             if blocker is None:
-                self._start(run, now)
+                self._start(run, now, window)
                 started = True
                 continue
             keep.append(run)
-            if blocker != run.blocked:
+            if blocker != blocked:
                 run.blocked = blocker
                 reason, name = blocker
                 self.log(Event(now, "blocked", run.act.id,
                                resource=name if reason == "resource" else None,
                                group=name if reason in ("group", "group_unavailable") else None,
                                reason=reason))
+        freed.clear()
         if started:
             self.ready = keep
 
     def _blocker(self, run: ActivityRun, now: float,
                  window: tuple[float, float] | None) -> tuple[str, str | None] | None:
-        """Why ``run`` cannot start now (``None``: it can); ``window``: the working window now."""
+        """Why ``run`` cannot start now (``None``: it can); ``window``: the working window now.
+
+        Also notes what holds it (``run.blocked_on``: the group or resource state, or
+        ``None`` for the working day, with the window it was checked in).
+        """
         remaining = run.remaining
         if run.bound and remaining > 0:
             if window is None:
                 self._wake_at(self.clock.next_start(now))
+                run.blocked_on, run.blocked_window = None, window
                 return ("calendar", None)
             if (not run.act.splittable and now + remaining > window[1] + EPS
                     and remaining <= self.clock.day_length + EPS):
                 self._wake_at(self.clock.next_day_start(now))
+                run.blocked_on, run.blocked_window = None, window
                 return ("fit", None)
-        return self.capacity_blocker(run)
+        groups = self.groups
+        for gid, teams in run.act.groups:
+            group = groups[gid]
+            if group.down:
+                run.blocked_on = group
+                return ("group_unavailable", gid)
+            if group.free < teams:
+                run.blocked_on = group
+                return ("group", gid)
+        resources = self.resources
+        for rid, amount in run.act.needs:
+            res = resources[rid]
+            if res.now - res.in_use < amount:
+                run.blocked_on = res
+                return ("resource", rid)
+        return None
 
     def capacity_blocker(self, run: ActivityRun) -> tuple[str, str | None] | None:
         """The group or resource that keeps ``run`` from starting now, calendar aside."""
@@ -230,13 +287,24 @@ class Engine:
                 return ("resource", rid)
         return None
 
+    def invalidate(self, *, dispatch: bool = True) -> None:
+        """Capacity or availability changed other than by work ending: check every waiting
+        activity again at the next dispatch (now, unless ``dispatch`` is false)."""
+        self.recheck_all = True
+        if dispatch:
+            self.request_dispatch()
+
     # ------------------------------------------------------------ work
 
-    def _start(self, run: ActivityRun, now: float) -> None:
-        for gid, teams in run.act.groups:
-            self.groups[gid].free -= teams
-        for rid, amount in run.act.needs:
-            self.resources[rid].in_use += amount
+    def _start(self, run: ActivityRun, now: float, window: tuple[float, float] | None) -> None:
+        """Start (or resume) ``run`` now; ``window``: the working window now."""
+        act = run.act
+        groups = self.groups
+        for gid, teams in act.groups:
+            groups[gid].free -= teams
+        resources = self.resources
+        for rid, amount in act.needs:
+            resources[rid].in_use += amount
         resumed = run.first_start is not None
         if not resumed:
             run.first_start = now
@@ -244,11 +312,16 @@ class Engine:
         run.blocked = None
         run.seg_start = now
         self.running.add(run)
-        self.log(Event(now, "resume" if resumed else "start", run.act.id, phase=run.act.phase))
-        self._schedule_end(run)
+        self.log(_new(Event, (now, "resume" if resumed else "start", act.id, None, None, None,
+                              None, None, act.phase)))
+        self._schedule_end(run, window)
 
-    def _schedule_end(self, run: ActivityRun) -> None:
-        """Schedule the end of the running segment: finish, or pause at the end of the day."""
+    def _schedule_end(self, run: ActivityRun,
+                      window: tuple[float, float] | None | bool = False) -> None:
+        """Schedule the end of the running segment: finish, or pause at the end of the day.
+
+        ``window``: the working window at ``run.seg_start`` when the caller knows it.
+        """
         now = self.env.now
         end = run.seg_start + run.remaining
         split = False
@@ -256,15 +329,17 @@ class Engine:
             # a splittable activity, one longer than a day, or one a delay made run past the
             # end of the day: its work pauses at the end of the day (a bound activity never
             # works outside the working day)
-            window = self.clock.window(run.seg_start)
-            if window is not None and end > window[1] + EPS:
+            if window is False:
+                window = self.clock.window(run.seg_start)
+            if isinstance(window, tuple) and end > window[1] + EPS:
                 end, split = window[1], True
         run.end_token += 1
-        token = run.end_token
         run.seg_end = end
-        self.at(end - now, lambda _e: self._segment_over(run, token, split))
+        event = self.env.timeout(end - now if end > now else 0.0, (run, run.end_token, split))
+        event.callbacks.append(self._segment_over)
 
-    def _segment_over(self, run: ActivityRun, token: int, split: bool) -> None:
+    def _segment_over(self, event: Any) -> None:
+        run, token, split = event.value
         if token != run.end_token or run.state != RUNNING:
             return
         if split:
@@ -273,10 +348,15 @@ class Engine:
             self._finish(run)
 
     def _free(self, run: ActivityRun) -> None:
+        freed = self.freed
         for gid, teams in run.act.groups:
-            self.groups[gid].free += teams
+            group = self.groups[gid]
+            group.free += teams
+            freed.add(group)
         for rid, amount in run.act.needs:
-            self.resources[rid].in_use -= amount
+            res = self.resources[rid]
+            res.in_use -= amount
+            freed.add(res)
         self.running.discard(run)
 
     def _finish(self, run: ActivityRun) -> None:
@@ -285,7 +365,9 @@ class Engine:
         run.state = DONE
         run.remaining = 0.0
         run.seg_end = now
-        self.log(Event(now, "finish", run.act.id, amount=run.work, phase=run.act.phase))
+        act = run.act
+        self.log(_new(Event, (now, "finish", act.id, None, None, None, run.work, None,
+                              act.phase)))
         for dependent, lag in run.dependents:
             self._dependency_met(dependent, now + lag)
         phase = run.phase
@@ -356,6 +438,9 @@ class Engine:
         step, peek = env.step, env.peek
         while not done.triggered:
             when = peek()
+            if self.dispatch_pending and when > env.now:  # the instant is over: dispatch
+                self._dispatch()
+                continue
             if when == float("inf"):
                 break  # nothing left to happen and work remains: stuck
             if when > cap:  # the clock runs to the cap, where the run stops as stuck

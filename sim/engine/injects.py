@@ -80,7 +80,7 @@ def _resource_down(engine: Engine, inject: Inject, _delay: float) -> None:
         if inject.on_hit == "pause":
             _preempt(engine, inject.id, _uses_resource(res.id), _over_capacity(res))
         engine.at(inject.duration, _restore(engine, inject, res, taken))
-    engine.request_dispatch()
+    engine.invalidate()
 
 
 def _uses_resource(resource_id: str) -> Callable[[ActivityRun], bool]:
@@ -104,7 +104,7 @@ def _restore(engine: Engine, inject: Inject, res: ResourceState,
         res.last_change = inject.id
         engine.log(Event(engine.env.now, "capacity", resource=res.id, inject=inject.id,
                          amount=res.now))
-        engine.request_dispatch()
+        engine.invalidate()
 
     return restore
 
@@ -124,6 +124,7 @@ def _group_unavailable(engine: Engine, inject: Inject, _delay: float) -> None:
     group.down += 1
     group.last_change = inject.id
     engine.log(Event(engine.env.now, "group_unavailable", group=group.id, inject=inject.id))
+    engine.invalidate(dispatch=False)  # those waiting for it learn why at the next dispatch
     _preempt(engine, inject.id, lambda run: any(g == group.id for g, _ in run.act.groups),
              lambda: True)
     engine.at(inject.duration, _group_back(engine, inject, group))
@@ -133,7 +134,7 @@ def _group_back(engine: Engine, inject: Inject, group: GroupState) -> Callable[[
     def back(_event: Any) -> None:
         group.down -= 1
         engine.log(Event(engine.env.now, "group_available", group=group.id, inject=inject.id))
-        engine.request_dispatch()
+        engine.invalidate()
 
     return back
 

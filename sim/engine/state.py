@@ -12,7 +12,7 @@ class ActivityRun:
     """One activity instance while the simulation runs."""
 
     __slots__ = (
-        "act", "blocked", "bound", "dep_ready", "dependents", "deps_left", "end_token",
+        "act", "blocked", "blocked_on", "blocked_window", "bound", "dep_ready", "dependents", "deps_left", "end_token",
         "first_start", "key", "phase", "ready_at", "remaining", "seg_end", "seg_start",
         "state", "work",
     )
@@ -33,6 +33,8 @@ class ActivityRun:
         self.end_token = 0
         self.key: tuple[float, ...] = ()
         self.blocked: tuple[str, str | None] | None = None
+        self.blocked_on: GroupState | ResourceState | None = None  # what holds it, if not the day
+        self.blocked_window: tuple[float, float] | None = None  # window of the last day check
         self.phase: PhaseRun | None = None
 
 
