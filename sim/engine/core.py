@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-_new = tuple.__new__  # builds an event record without NamedTuple's keyword handling
-
 import simpy
 
 from sim.engine.calendar import EPS, WorkingTime
@@ -27,6 +25,8 @@ from sim.engine.state import (
     ResourceState,
 )
 from sim.scenario.model import Activity, Scenario
+
+_new = tuple.__new__  # builds an event record without NamedTuple's keyword handling
 
 
 def _dispatch_key(run: ActivityRun) -> tuple[float, ...]:
@@ -317,7 +317,7 @@ class Engine:
         self._schedule_end(run, window)
 
     def _schedule_end(self, run: ActivityRun,
-                      window: tuple[float, float] | None | bool = False) -> None:
+                      window: tuple[float, float] | bool | None = False) -> None:
         """Schedule the end of the running segment: finish, or pause at the end of the day.
 
         ``window``: the working window at ``run.seg_start`` when the caller knows it.

@@ -12,7 +12,8 @@ class ActivityRun:
     """One activity instance while the simulation runs."""
 
     __slots__ = (
-        "act", "blocked", "blocked_on", "blocked_window", "bound", "dep_ready", "dependents", "deps_left", "end_token",
+        "act", "blocked", "blocked_on", "blocked_window", "bound", "dep_ready", "dependents",
+        "deps_left", "end_token",
         "first_start", "key", "phase", "ready_at", "remaining", "seg_end", "seg_start",
         "state", "work",
     )
