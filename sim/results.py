@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.eventlog import Event
 from sim.scenario.model import Activity, Scenario
@@ -17,8 +17,7 @@ from sim.timefmt import WorkingTime
 EPS = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class ActivityRow:
+class ActivityRow(NamedTuple):
     """One activity instance. Times are hours from D1 00:00; ``None`` if it never happened."""
 
     id: str
@@ -179,15 +178,17 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
         for a in inject.activities:
             acts[a.id] = a
             added_by[a.id] = inject.id
-    per_act = _activity_rows(events, acts, added_by)
+    traces, held = _traces(events)
+    per_act = _activity_rows(traces, acts, added_by)
     end = max((r.end_h for r in per_act if r.end_h is not None), default=0.0)
     stuck = tuple({"activity": e.activity or "", "reason": e.reason or ""}
                   for e in events if e.kind == "stuck")
     if stuck:
         end = max(end, events[-1].t if events else 0.0)
-    waits, calendar_wait = _waits(events, end)
-    resources = _resource_rows(scenario, events, end, waits)
-    groups = _group_rows(scenario, events, end, waits)
+    waits, calendar_wait = _waits(traces, held, end)
+    usage, workload = _all_steps(scenario, events)
+    resources = _resource_rows(scenario, usage, end, waits)
+    groups = _group_rows(scenario, events, workload, end, waits)
     ranking = sorted(
         (Bottleneck(kind, ident, hours) for (kind, ident), hours in waits.items() if hours > EPS),
         key=lambda b: (-b.wait_h, b.kind, b.id),
@@ -202,100 +203,122 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
     )
 
 
-def _activity_rows(events: Iterable[Event], acts: dict[str, Activity],
-                   added_by: dict[str, str]) -> list[ActivityRow]:
-    ready: dict[str, float] = {}
-    start: dict[str, float] = {}
-    end: dict[str, float] = {}
-    work: dict[str, float] = {}
-    paused: dict[str, float] = defaultdict(float)
-    pause_at: dict[str, float] = {}
-    interruptions: dict[str, int] = defaultdict(int)
-    blocked: dict[str, tuple[str, float]] = {}
-    waited_on: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+class _Trace:
+    """What the log says about one activity instance, gathered in one pass."""
+
+    __slots__ = ("blocked", "end", "interruptions", "pause_at", "paused", "ready", "since",
+                 "start", "waited_on", "work")
+
+    def __init__(self, ready: float | None) -> None:
+        self.ready = ready
+        self.start: float | None = None
+        self.end: float | None = None
+        self.work = 0.0
+        self.paused = 0.0
+        self.pause_at: float | None = None
+        self.interruptions = 0
+        self.blocked: tuple[str, str] | None = None  # what holds it now, since `since`
+        self.since = 0.0
+        self.waited_on: dict[tuple[str, str], float] | None = None
+
+
+def _blocked_by(ev: Event) -> tuple[str, str]:
+    if ev[3]:  # resource
+        return ("resource", ev[3])
+    if ev[4]:  # group
+        return ("group", ev[4])
+    return ("calendar" if ev[7] == "fit" else ev[7] or "calendar", "")
+
+
+def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str, str], float]]:
+    """Each activity's trace, and the hours of waiting per reason while it was held.
+
+    Hours still open at the end of the log (an activity that never started) are left
+    to the caller, which knows where the run ends.
+    """
+    traces: dict[str, _Trace] = {}
+    waits: dict[tuple[str, str], float] = defaultdict(float)
     for ev in events:
-        aid = ev.activity
+        aid = ev[2]
         if aid is None:
             continue
-        kind = ev.kind
+        kind = ev[1]
+        trace = traces.get(aid)
+        if trace is None:
+            trace = traces[aid] = _Trace(ev[0] if kind == "ready" else None)
+            if kind == "ready":
+                continue
+        if kind == "finish":
+            trace.end = ev[0]
+            trace.work = ev[6] or 0.0
+            continue
         if kind == "ready":
-            ready.setdefault(aid, ev.t)
-        elif kind == "blocked":
-            _close_block(blocked, waited_on, aid, ev.t)
-            what = "calendar" if ev.reason == "fit" else ev.reason or ""
-            if ev.resource:
-                what = f"resource:{ev.resource}"
-            elif ev.group:
-                what = f"group:{ev.group}"
-            blocked[aid] = (what, ev.t)
-        elif kind in ("start", "resume"):
-            _close_block(blocked, waited_on, aid, ev.t)
-            if kind == "start":
-                start.setdefault(aid, ev.t)
-            elif aid in pause_at:
-                paused[aid] += ev.t - pause_at.pop(aid)
-        elif kind == "pause":
-            pause_at[aid] = ev.t
-            interruptions[aid] += 1
-        elif kind == "finish":
-            end[aid] = ev.t
-            work[aid] = ev.amount or 0.0
-        elif kind == "stuck":  # the run ended while it waited or was paused
-            _close_block(blocked, waited_on, aid, ev.t)
-            if aid in pause_at:
-                paused[aid] += ev.t - pause_at.pop(aid)
+            if trace.ready is None:
+                trace.ready = ev[0]
+            continue
+        if kind == "pause":
+            trace.pause_at = ev[0]
+            trace.interruptions += 1
+            continue
+        if kind not in ("blocked", "start", "resume", "stuck"):
+            continue
+        t = ev[0]
+        held = trace.blocked
+        if held is not None:  # the reason it was held for ends now
+            spent = t - trace.since
+            waits[held] += spent
+            if spent > 0:
+                if trace.waited_on is None:
+                    trace.waited_on = {}
+                trace.waited_on[held] = trace.waited_on.get(held, 0.0) + spent
+            trace.blocked = None
+        if kind == "blocked":
+            trace.blocked, trace.since = _blocked_by(ev), t
+        elif kind == "start":
+            if trace.start is None:
+                trace.start = t
+        elif trace.pause_at is not None:  # resume, or stuck while paused
+            trace.paused += t - trace.pause_at
+            trace.pause_at = None
+    return traces, waits
+
+
+def _activity_rows(traces: dict[str, _Trace], acts: dict[str, Activity],
+                   added_by: dict[str, str]) -> list[ActivityRow]:
     rows = []
     for aid, act in acts.items():
-        if aid in added_by and aid not in ready and aid not in start:
-            continue  # added by an inject that did not happen
-        r, s = ready.get(aid), start.get(aid)
-        waits = waited_on.get(aid, {})
-        top = max(waits.items(), key=lambda kv: (kv[1], kv[0]))[0] if waits else ""
+        trace = traces.get(aid)
+        if trace is None:
+            if aid in added_by:
+                continue  # added by an inject that did not happen
+            rows.append(ActivityRow(aid, act.base_id, act.name, act.phase, None, None, None,
+                                    0.0, 0.0, 0.0, 0, "", None))
+            continue
+        r, s = trace.ready, trace.start
+        if aid in added_by and r is None and s is None:
+            continue
+        top = ""
+        if trace.waited_on:
+            kind, ident = max(trace.waited_on.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            top = f"{kind}:{ident}" if ident else kind
         rows.append(ActivityRow(
-            id=aid, base_id=act.base_id, name=act.name, phase=act.phase, ready_h=r, start_h=s,
-            end_h=end.get(aid), work_h=work.get(aid, 0.0),
-            waited_h=(s - r) if (s is not None and r is not None) else 0.0,
-            paused_h=paused.get(aid, 0.0), interruptions=interruptions.get(aid, 0),
-            waited_for=top, added_by=added_by.get(aid),
+            aid, act.base_id, act.name, act.phase, r, s, trace.end, trace.work,
+            (s - r) if (s is not None and r is not None) else 0.0,
+            trace.paused, trace.interruptions, top, added_by.get(aid),
         ))
     return rows
 
 
-def _close_block(blocked: dict[str, tuple[str, float]],
-                 waited_on: dict[str, dict[str, float]], aid: str, t: float) -> None:
-    if aid in blocked:
-        what, since = blocked.pop(aid)
-        if t > since:
-            waited_on[aid][what] += t - since
-
-
-def _waits(events: Sequence[Event], end: float) -> tuple[dict[tuple[str, str], float], float]:
+def _waits(traces: dict[str, _Trace], held: dict[tuple[str, str], float],
+           end: float) -> tuple[dict[tuple[str, str], float], float]:
     """Hours of waiting attributed to each (kind, id), and to the working day."""
-    open_: dict[str, tuple[str, str, float]] = {}
-    total: dict[tuple[str, str], float] = defaultdict(float)
+    total = defaultdict(float, held)
+    for trace in traces.values():
+        if trace.blocked is not None:  # still held when the run ended
+            total[trace.blocked] += end - trace.since
     calendar = 0.0
-    for ev in events:
-        aid = ev.activity
-        if aid is None or ev.kind not in ("blocked", "start", "resume", "stuck"):
-            continue
-        if aid in open_:
-            kind, ident, since = open_.pop(aid)
-            if kind == "calendar":
-                calendar += ev.t - since
-            else:
-                total[(kind, ident)] += ev.t - since
-        if ev.kind == "blocked":
-            if ev.resource:
-                open_[aid] = ("resource", ev.resource, ev.t)
-            elif ev.group:
-                open_[aid] = ("group", ev.group, ev.t)
-            else:
-                open_[aid] = ("calendar", "", ev.t)
-    for kind, ident, since in open_.values():
-        if kind == "calendar":
-            calendar += end - since
-        else:
-            total[(kind, ident)] += end - since
+    for key in [k for k in total if k[1] == ""]:
+        calendar += total.pop(key)
     return total, calendar
 
 
@@ -309,58 +332,67 @@ def group_steps(result: RunResult, group_id: str) -> list[tuple[float, int]]:
     return all_group_steps(result.scenario, result.events)[group_id]
 
 
-def _put(steps: list[Any], row: tuple[Any, ...]) -> None:
-    if steps[-1][0] == row[0]:
-        steps[-1] = row
-    else:
-        steps.append(row)
-
-
 def all_usage_steps(scenario: Scenario,
                     events: Iterable[Event]) -> dict[str, list[tuple[float, int, int]]]:
     """:func:`usage_steps` of every resource, in one pass over the log."""
-    needs = {a.id: a.needs for a in _all_activities(scenario) if a.needs}
-    capacity = {r.id: r.capacity for r in scenario.resources}
-    in_use = dict.fromkeys(capacity, 0)
-    steps: dict[str, list[tuple[float, int, int]]] = {
-        rid: [(0.0, 0, cap)] for rid, cap in capacity.items()}
-    for ev in events:
-        kind = ev.kind
-        if kind == "start" or kind == "resume":
-            sign = 1
-        elif kind == "pause" or kind == "finish":
-            sign = -1
-        elif kind == "capacity" and ev.resource in capacity and ev.amount is not None:
-            rid = ev.resource
-            capacity[rid] = int(ev.amount)
-            _put(steps[rid], (ev.t, in_use[rid], capacity[rid]))
-            continue
-        else:
-            continue
-        for rid, amount in needs.get(ev.activity or "", ()):
-            in_use[rid] += sign * amount
-            _put(steps[rid], (ev.t, in_use[rid], capacity[rid]))
-    return steps
+    return _all_steps(scenario, events, groups=False)[0]
 
 
 def all_group_steps(scenario: Scenario,
                     events: Iterable[Event]) -> dict[str, list[tuple[float, int]]]:
     """:func:`group_steps` of every group, in one pass over the log."""
-    uses = {a.id: a.groups for a in _all_activities(scenario) if a.groups}
+    return _all_steps(scenario, events, resources=False)[1]
+
+
+def _all_steps(scenario: Scenario, events: Iterable[Event], *, resources: bool = True,
+               groups: bool = True) -> tuple[dict[str, list[tuple[float, int, int]]],
+                                             dict[str, list[tuple[float, int]]]]:
+    """Resource and group step tables in one pass over the log (a step at the same time as
+    the last one replaces it)."""
+    every = _all_activities(scenario)
+    needs = {a.id: a.needs for a in every if a.needs} if resources else {}
+    uses = {a.id: a.groups for a in every if a.groups} if groups else {}
+    capacity = {r.id: r.capacity for r in scenario.resources}
+    in_use = dict.fromkeys(capacity, 0)
+    usage: dict[str, list[tuple[float, int, int]]] = {
+        rid: [(0.0, 0, cap)] for rid, cap in capacity.items()}
     busy = {g.id: 0 for g in scenario.groups}
-    steps: dict[str, list[tuple[float, int]]] = {gid: [(0.0, 0)] for gid in busy}
+    workload: dict[str, list[tuple[float, int]]] = {gid: [(0.0, 0)] for gid in busy}
     for ev in events:
-        kind = ev.kind
+        kind = ev[1]
         if kind == "start" or kind == "resume":
             sign = 1
         elif kind == "pause" or kind == "finish":
             sign = -1
+        elif kind == "capacity" and resources and ev[3] in capacity and ev[6] is not None:
+            rid, t = ev[3], ev[0]
+            capacity[rid] = int(ev[6])
+            steps = usage[rid]
+            row = (t, in_use[rid], capacity[rid])
+            if steps[-1][0] == t:
+                steps[-1] = row
+            else:
+                steps.append(row)
+            continue
         else:
             continue
-        for gid, teams in uses.get(ev.activity or "", ()):
-            busy[gid] += sign * teams
-            _put(steps[gid], (ev.t, busy[gid]))
-    return steps
+        aid, t = ev[2], ev[0]
+        for rid, amount in needs.get(aid, ()):  # type: ignore[arg-type]
+            used = in_use[rid] = in_use[rid] + sign * amount
+            steps = usage[rid]
+            row = (t, used, capacity[rid])
+            if steps[-1][0] == t:
+                steps[-1] = row
+            else:
+                steps.append(row)
+        for gid, teams in uses.get(aid, ()):  # type: ignore[arg-type]
+            taken = busy[gid] = busy[gid] + sign * teams
+            gsteps = workload[gid]
+            if gsteps[-1][0] == t:
+                gsteps[-1] = (t, taken)
+            else:
+                gsteps.append((t, taken))
+    return usage, workload
 
 
 def _all_activities(scenario: Scenario) -> list[Activity]:
@@ -375,10 +407,9 @@ def _integral(steps: Sequence[tuple[float, ...]], end: float, column: int = 1) -
     return total
 
 
-def _resource_rows(scenario: Scenario, events: Sequence[Event], end: float,
-                   waits: dict[tuple[str, str], float]) -> dict[str, ResourceRow]:
+def _resource_rows(scenario: Scenario, all_steps: dict[str, list[tuple[float, int, int]]],
+                   end: float, waits: dict[tuple[str, str], float]) -> dict[str, ResourceRow]:
     clock = WorkingTime(scenario.calendar)
-    all_steps = all_usage_steps(scenario, events)
     rows = {}
     for res in scenario.resources:
         steps = all_steps[res.id]
@@ -395,18 +426,27 @@ def _resource_rows(scenario: Scenario, events: Sequence[Event], end: float,
     return rows
 
 
-def _group_rows(scenario: Scenario, events: Sequence[Event], end: float,
+def _group_rows(scenario: Scenario, events: Sequence[Event],
+                all_steps: dict[str, list[tuple[float, int]]], end: float,
                 waits: dict[tuple[str, str], float]) -> dict[str, GroupRow]:
-    all_steps = all_group_steps(scenario, events)
-    unavailable = [ev for ev in events if ev.kind in ("group_unavailable", "group_available")]
+    unavailable = [ev for ev in events if ev[1] in ("group_unavailable", "group_available")]
     days = max(scenario.days, int(end // 24) + 1)
     rows = {}
     for group in scenario.groups:
         steps = all_steps[group.id]
         by_day = [0.0] * days
-        for (t0, busy), (t1, _b) in zip(steps, [*steps[1:], (end, 0)], strict=True):
+        ends = [t for t, _busy in steps[1:]]
+        ends.append(end)
+        for (t0, busy), t1 in zip(steps, ends, strict=True):
+            if not busy or t0 >= t1 - EPS:
+                continue
+            day = int(t0 // 24)
+            if t1 <= (day + 1) * 24.0:  # within one day: most steps
+                if day < days:
+                    by_day[day] += busy * (t1 - t0)
+                continue
             t = t0
-            while busy and t < t1 - EPS:
+            while t < t1 - EPS:
                 day = int(t // 24)
                 stop = min(t1, (day + 1) * 24.0)
                 if day < days:

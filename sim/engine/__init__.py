@@ -79,6 +79,7 @@ def _run(scenario: Scenario, run_seed: int, replication: int, plan: bool,
         for inject in scenario.injects:
             if inject.id not in engine.fired:
                 engine.log(Event(end, "inject_skipped", inject=inject.id, reason="after_end"))
+    engine.close()
     result = build_result(scenario, run_seed, replication, engine.recorder.events,
                           capped=engine.capped, plan=plan)
     result.extra["draws"] = draws  # drawn durations of random activities (sensitivity)
