@@ -109,7 +109,7 @@ def shows_something(fig: Figure) -> None:
     assert image.std() > 5
     dark = image < 128
     rows, cols = np.nonzero(dark)
-    assert len(rows) > 200
+    assert len(rows) > 150  # the smallest chart here (sweep, 322 x 116 px) has about 200
     assert rows.max() - rows.min() > image.shape[0] / 3
     assert cols.max() - cols.min() > image.shape[1] / 3
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from matplotlib import rc_context
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
+from sim.plotting.canvas import ChartCanvas
 from sim.scenario.model import Calendar, Scenario
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -77,9 +77,10 @@ def plain(text: str) -> str:
 
 def new_figure(width: float, height: float) -> Figure:
     """A figure (inches) on an Agg canvas. Layout is by arithmetic, not a layout engine:
-    an engine draws every figure twice, and text is most of the drawing time."""
+    an engine draws every figure twice, and text is most of the drawing time (the
+    canvas draws it a line at a time: :mod:`sim.plotting.canvas`)."""
     fig = Figure(figsize=(width, height), facecolor="white")
-    FigureCanvasAgg(fig)
+    ChartCanvas(fig)
     return fig
 
 
