@@ -129,3 +129,27 @@ def test_the_blank_check_would_catch_a_blank_figure() -> None:
 
     pixels = np.asarray(Image.open(io.BytesIO(figure_bytes(new_figure(4, 3), "png", dpi=40))))
     assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) == 1
+
+
+def test_the_package_loads_the_risk_and_animation_charts_on_first_use() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, sim.plotting as p\n"
+        "later = ('animate', 'risk', 'risk_schedule', 'whatif')\n"
+        "assert not [m for m in later if f'sim.plotting.{m}' in sys.modules]\n"
+        "from sim.plotting import sweep_chart, write_animation\n"
+        "assert p.criticality.__module__ == 'sim.plotting.risk'\n"
+        "assert write_animation.__module__ == 'sim.plotting.animate'\n"
+        "assert all(callable(getattr(p, name)) or name == 'FORMATS' for name in p.__all__)\n"
+        "try:\n"
+        "    p.no_such_chart\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('no AttributeError')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert done.returncode == 0, done.stderr

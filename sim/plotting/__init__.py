@@ -4,16 +4,47 @@ Every function takes results (and, where it makes sense, an optional ``ax``) and
 returns a :class:`matplotlib.figure.Figure` on an Agg canvas; none simulates and
 none touches pyplot's global state. Render with :func:`figure_bytes` or
 :func:`save_figure`.
+
+The charts of a run are imported with the package; the risk, what-if and animation
+charts (and what they import) on first use, so that ``tabletop run`` does not pay
+for them.
 """
 
-from sim.plotting.animate import write_animation
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from sim.plotting.gantt import gantt
 from sim.plotting.resources import group_workload, resource_usage, utilisation_heatmap
-from sim.plotting.risk import criticality, end_time_histogram, tornado, utilisation_bands
-from sim.plotting.risk_schedule import risk_gantt
 from sim.plotting.style import FORMATS, figure_bytes, pixel_size, save_figure
 from sim.plotting.timeline import Segment, activity_segments, inject_hits
-from sim.plotting.whatif import compare_differences, compare_end_times, sweep_chart
+
+if TYPE_CHECKING:
+    from sim.plotting.animate import write_animation
+    from sim.plotting.risk import criticality, end_time_histogram, tornado, utilisation_bands
+    from sim.plotting.risk_schedule import risk_gantt
+    from sim.plotting.whatif import compare_differences, compare_end_times, sweep_chart
+
+_LAZY = {
+    "write_animation": "animate",
+    "criticality": "risk",
+    "end_time_histogram": "risk",
+    "tornado": "risk",
+    "utilisation_bands": "risk",
+    "risk_gantt": "risk_schedule",
+    "compare_differences": "whatif",
+    "compare_end_times": "whatif",
+    "sweep_chart": "whatif",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "FORMATS",
