@@ -58,9 +58,9 @@ def critical_chain(result: RunResult, context: ChainContext | None = None) -> li
     ctx = context if context is not None else ChainContext.of(result.scenario)
     uses = ctx.uses
     freed_at: dict[float, list[str]] = defaultdict(list)
-    for ev in result.events:
-        if ev.kind in ("finish", "pause") and ev.activity is not None:
-            freed_at[ev.t].append(ev.activity)
+    for ev in result.events:  # by position: this loop runs once per replication
+        if (ev[1] == "finish" or ev[1] == "pause") and ev[2] is not None:
+            freed_at[ev[0]].append(ev[2])
 
     def shares(a: str, b: str) -> bool:
         return not uses[a].isdisjoint(uses[b])

@@ -10,12 +10,12 @@ replication order, so floating-point sums are identical too.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sim.criticality import ChainContext, critical_chain
-from sim.results import RunResult
+from sim.results import RunResult, by_day, usage_steps
 from sim.scenario.model import Scenario
 from sim.stats import (
     CellQuantiles,
@@ -46,9 +46,9 @@ class Layout:
     inputs: tuple[str, ...]  # labels of the uncertain inputs, for sensitivity
     input_kinds: tuple[str, ...]  # "duration", "inject_hit", "inject_delay", "inject_time"
     # what daily utilisation needs, worked out once per scenario:
-    needs: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     unit_hours: tuple[tuple[float, ...], ...] = ()  # [resource][day] capacity x available h
     chain: ChainContext | None = field(default=None, compare=False)
+    index: dict[str, int] = field(default_factory=dict, compare=False)  # activity -> position
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
@@ -69,8 +69,6 @@ class Layout:
                 inputs.append(f"{inj.id} time")
                 kinds.append("inject_time")
         resources = tuple(r.id for r in scenario.resources)
-        index = {r: i for i, r in enumerate(resources)}
-        acts = list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
         clock = WorkingTime(scenario.calendar)
         unit_hours = tuple(
             tuple(res.capacity * (24.0 if res.always else
@@ -86,9 +84,9 @@ class Layout:
             days=scenario.days,
             inputs=tuple(inputs),
             input_kinds=tuple(kinds),
-            needs={a.id: tuple((index[r], n) for r, n in a.needs) for a in acts if a.needs},
             unit_hours=unit_hours,
             chain=ChainContext.of(scenario),
+            index={a.id: i for i, a in enumerate(scenario.activities)},
         )
 
 
@@ -119,7 +117,7 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Recor
     """Reduce a run to its record."""
     phases = result.phases
     ends = {a.id: a.end_h for a in result.activities}
-    index = {a: i for i, a in enumerate(layout.activities)}
+    index = layout.index or {a: i for i, a in enumerate(layout.activities)}
     chain = critical_chain(result, layout.chain)
     return Record(
         index=result.replication,
@@ -141,41 +139,12 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Recor
 
 def daily_utilisation(result: RunResult, layout: Layout) -> tuple[tuple[float, ...], ...]:
     """Share of each resource's available unit-hours in use, per programme day."""
-    needs = layout.needs
-    busy = [[0.0] * layout.days for _ in layout.resources]
-    in_use = [0] * len(layout.resources)
-    last = 0.0
-    horizon = layout.days * 24.0
-    for ev in result.events:
-        used = needs.get(ev.activity or "")
-        if not used or ev.kind not in ("start", "resume", "pause", "finish"):
-            continue
-        now = min(ev.t, horizon)
-        _spread(busy, in_use, last, now)
-        last = now
-        sign = 1 if ev.kind in ("start", "resume") else -1
-        for r, n in used:
-            in_use[r] += sign * n
-    _spread(busy, in_use, last, min(result.end_h, horizon))
-    return tuple(
-        tuple(b / h if h > 0 else 0.0 for b, h in zip(busy[r], layout.unit_hours[r], strict=True))
-        for r in range(len(layout.resources))
-    )
-
-
-def _spread(busy: list[list[float]], in_use: list[int], t0: float, t1: float) -> None:
-    if t1 <= t0:
-        return
-    for r, units in enumerate(in_use):
-        if not units:
-            continue
-        t = t0
-        while t < t1:
-            day = int(t // 24.0)
-            stop = min(t1, (day + 1) * 24.0)
-            if day < len(busy[r]):
-                busy[r][day] += units * (stop - t)
-            t = stop
+    end = min(result.end_h, layout.days * 24.0)
+    out = []
+    for rid, hours in zip(layout.resources, layout.unit_hours, strict=True):
+        busy = by_day(usage_steps(result, rid), end, layout.days)
+        out.append(tuple(b / h if h > 0 else 0.0 for b, h in zip(busy, hours, strict=True)))
+    return tuple(out)
 
 
 def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
@@ -248,30 +217,39 @@ class EnsembleStats:
                 for k in range(len(self.layout.resources))]
 
     def add(self, rec: Record) -> None:
-        self.n += 1
-        self.end.add(rec.end_h)
-        self.end_q.add(rec.end_h)
-        self.on_time.add(rec.on_time)
-        self.complete.add(rec.complete)
-        for i, late in enumerate(rec.phase_late):
-            if not math.isnan(late):
-                self.phase_late[i].add(late)
-                self.phase_late_m[i].add(late)
-                self.phase_p_late[i].add(late > 1e-9)
-        for i, (dur, breach) in enumerate(zip(rec.phase_duration, rec.phase_breach,
-                                              strict=True)):
-            self.limit_ok[i].add(not breach)
-            if not math.isnan(dur):
-                self.limit_duration[i].add(dur)
-        for i in rec.critical:
-            self.critical_counts[i] += 1
-        self.finish_q.add(rec.activity_end)
-        self.util_table.add([u for row in rec.util_by_day for u in row])
+        self.add_all([rec])
+
+    def add_all(self, records: Sequence[Record]) -> None:
+        """Fold records in, in order (the per-activity and per-day tables in one go)."""
+        if not records:
+            return
+        for rec in records:
+            self.n += 1
+            self.end.add(rec.end_h)
+            self.end_q.add(rec.end_h)
+            self.on_time.add(rec.on_time)
+            self.complete.add(rec.complete)
+            for i, late in enumerate(rec.phase_late):
+                if not math.isnan(late):
+                    self.phase_late[i].add(late)
+                    self.phase_late_m[i].add(late)
+                    self.phase_p_late[i].add(late > 1e-9)
+            for i, (dur, breach) in enumerate(zip(rec.phase_duration, rec.phase_breach,
+                                                  strict=True)):
+                self.limit_ok[i].add(not breach)
+                if not math.isnan(dur):
+                    self.limit_duration[i].add(dur)
+            for i in rec.critical:
+                self.critical_counts[i] += 1
+            if rec.full is not None:
+                self.kept.append(rec.full)
+        self.finish_q.add_rows([rec.activity_end for rec in records])
+        self.util_table.add_rows([[u for row in rec.util_by_day for u in row]
+                                  for rec in records])
         if self.sensitivity is not None:
-            xs = [0.0 if math.isnan(x) else x for x in rec.inputs]
-            self.sensitivity.add(xs, rec.end_h)
-        if rec.full is not None:
-            self.kept.append(rec.full)
+            self.sensitivity.add_rows(
+                [[0.0 if math.isnan(x) else x for x in rec.inputs] for rec in records],
+                [rec.end_h for rec in records])
 
     # -------------------------------------------------------- answers
 
@@ -354,8 +332,7 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
         if records is None:
             missing.extend(range(start, stop))
         else:
-            for rec in records:
-                stats.add(rec)
+            stats.add_all(records)
         done += stop - start
         if progress is not None:
             progress(done, n)

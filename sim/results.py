@@ -97,6 +97,9 @@ class RunResult:
     plan: bool = False
     calendar_wait_h: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    # (t, units in use, capacity) after each change, per resource (see usage_steps)
+    usage: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict, repr=False,
+                                                          compare=False)
 
     @property
     def complete(self) -> bool:
@@ -199,7 +202,7 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
         activities=tuple(per_act), phases=_phase_rows(scenario, per_act),
         resources=resources, groups=groups, bottlenecks=tuple(ranking), end_h=end,
         planned_end_h=planned, on_time=not stuck and end <= planned + EPS, stuck=stuck,
-        capped=capped, plan=plan, calendar_wait_h=calendar_wait,
+        capped=capped, plan=plan, calendar_wait_h=calendar_wait, usage=usage,
     )
 
 
@@ -324,7 +327,38 @@ def _waits(traces: dict[str, _Trace], held: dict[tuple[str, str], float],
 
 def usage_steps(result: RunResult, resource_id: str) -> list[tuple[float, int, int]]:
     """``(t, units in use, capacity)`` after each change, for step charts."""
+    if resource_id in result.usage:
+        return result.usage[resource_id]
     return all_usage_steps(result.scenario, result.events)[resource_id]
+
+
+def by_day(steps: Sequence[tuple[float, int] | tuple[float, int, int]], end: float,
+           days: int) -> list[float]:
+    """Integral of a step table (its second column) over each day ``D1..`` up to ``end``.
+
+    A step lasts until the next one (the last until ``end``); time beyond ``days`` days
+    is not counted.
+    """
+    totals = [0.0] * days
+    ends = [step[0] for step in steps[1:]]
+    ends.append(end)
+    for step, t1 in zip(steps, ends, strict=True):
+        t0, value = step[0], step[1]
+        if not value or t0 >= t1 - EPS:
+            continue
+        day = int(t0 // 24)
+        if t1 <= (day + 1) * 24.0:  # within one day: most steps
+            if day < days:
+                totals[day] += value * (t1 - t0)
+            continue
+        t = t0
+        while t < t1 - EPS:
+            day = int(t // 24)
+            stop = min(t1, (day + 1) * 24.0)
+            if day < days:
+                totals[day] += value * (stop - t)
+            t = stop
+    return totals
 
 
 def group_steps(result: RunResult, group_id: str) -> list[tuple[float, int]]:
@@ -399,12 +433,18 @@ def _all_activities(scenario: Scenario) -> list[Activity]:
     return list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
 
 
-def _integral(steps: Sequence[tuple[float, ...]], end: float, column: int = 1) -> float:
-    total = 0.0
-    for (t0, *v0), (t1, *_v1) in zip(steps, [*steps[1:], (end,)], strict=True):
+def _busy_and_lost(steps: Sequence[tuple[float, int, int]], capacity: int,
+                   end: float) -> tuple[float, float]:
+    """Unit-hours in use, and unit-hours taken away (below ``capacity``), up to ``end``."""
+    busy = lost = 0.0
+    last = len(steps) - 1
+    for i, (t0, used, now) in enumerate(steps):
+        t1 = steps[i + 1][0] if i < last else end
         if t1 > t0:
-            total += v0[column - 1] * (min(t1, end) - t0)
-    return total
+            span = min(t1, end) - t0
+            busy += used * span
+            lost += (capacity - now) * span
+    return busy, lost
 
 
 def _resource_rows(scenario: Scenario, all_steps: dict[str, list[tuple[float, int, int]]],
@@ -414,8 +454,7 @@ def _resource_rows(scenario: Scenario, all_steps: dict[str, list[tuple[float, in
     for res in scenario.resources:
         steps = all_steps[res.id]
         available = end if res.always else clock.working_hours(0.0, end)
-        busy = _integral(steps, end, 1)
-        lost = _integral([(t, res.capacity - c) for t, _u, c in steps], end, 1)
+        busy, lost = _busy_and_lost(steps, res.capacity, end)
         denominator = res.capacity * available
         rows[res.id] = ResourceRow(
             id=res.id, name=res.name, capacity=res.capacity, available_h=available,
@@ -433,25 +472,7 @@ def _group_rows(scenario: Scenario, events: Sequence[Event],
     days = max(scenario.days, int(end // 24) + 1)
     rows = {}
     for group in scenario.groups:
-        steps = all_steps[group.id]
-        by_day = [0.0] * days
-        ends = [t for t, _busy in steps[1:]]
-        ends.append(end)
-        for (t0, busy), t1 in zip(steps, ends, strict=True):
-            if not busy or t0 >= t1 - EPS:
-                continue
-            day = int(t0 // 24)
-            if t1 <= (day + 1) * 24.0:  # within one day: most steps
-                if day < days:
-                    by_day[day] += busy * (t1 - t0)
-                continue
-            t = t0
-            while t < t1 - EPS:
-                day = int(t // 24)
-                stop = min(t1, (day + 1) * 24.0)
-                if day < days:
-                    by_day[day] += busy * (stop - t)
-                t = stop
+        busy_by_day = by_day(all_steps[group.id], end, days)
         down = 0.0
         since = 0.0
         depth = 0  # group_unavailable injects in force (they may overlap)
@@ -469,8 +490,8 @@ def _group_rows(scenario: Scenario, events: Sequence[Event],
         if depth > 0:
             down += max(0.0, end - since)
         rows[group.id] = GroupRow(
-            id=group.id, name=group.name, teams=group.teams, busy_team_h=sum(by_day),
-            busy_by_day=tuple(by_day), wait_h=waits.get(("group", group.id), 0.0),
+            id=group.id, name=group.name, teams=group.teams, busy_team_h=sum(busy_by_day),
+            busy_by_day=tuple(busy_by_day), wait_h=waits.get(("group", group.id), 0.0),
             unavailable_h=down,
         )
     return rows

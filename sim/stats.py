@@ -9,6 +9,7 @@ While ``n <= warmup`` every figure is exact.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -115,6 +116,7 @@ class Quantiles:
         lo, hi = min(self.values), max(self.values)
         span = hi - lo if hi > lo else max(abs(hi), 1.0)
         self.edges = np.linspace(lo - span, hi + span, self.bins + 1)
+        self._edge_list = self.edges.tolist()  # the same floats, for bisect on one value
         self.counts = np.zeros(self.bins, dtype=np.int64)
         values, self.values = self.values, []
         for v in values:
@@ -127,7 +129,7 @@ class Quantiles:
         elif x >= self.edges[-1]:
             self.over += 1
         else:
-            i = min(int(np.searchsorted(self.edges, x, side="right")) - 1, self.bins - 1)
+            i = min(bisect_right(self._edge_list, x) - 1, self.bins - 1)
             self.counts[i] += 1
 
     def at_rank(self, rank: float) -> float:
@@ -197,6 +199,8 @@ class RankCorrelation:
         self.x_edges: list[NDArray[np.float64]] = []
         self.y_edges: NDArray[np.float64] | None = None
         self.joint: list[NDArray[np.int64]] = []
+        self._x_table: NDArray[np.float64] | None = None  # x_edges as rows, padded with inf
+        self._joint: NDArray[np.int64] | None = None  # the joint tables, padded alike
         self.n = 0
 
     def add(self, xs: Sequence[float], y: float) -> None:
@@ -208,23 +212,54 @@ class RankCorrelation:
             return
         self._count(xs, y)
 
+    def add_rows(self, xs: Sequence[Sequence[float]], ys: Sequence[float]) -> None:
+        """:meth:`add` for each ``(xs[i], ys[i])`` in turn, counted in one go after the
+        warm-up (the same counts)."""
+        i = 0
+        while self.y_edges is None and i < len(ys):
+            self.add(xs[i], ys[i])
+            i += 1
+        if i == len(ys):
+            return
+        assert self.y_edges is not None and self._x_table is not None
+        assert self._joint is not None
+        x = np.asarray(xs[i:], dtype=float).reshape(len(ys) - i, self.k)
+        y = np.asarray(ys[i:], dtype=float)
+        self.n += len(y)
+        yi = np.searchsorted(self.y_edges, y, side="right")
+        xi = (self._x_table[None, :, :] <= x[:, :, None]).sum(axis=2)
+        xi = np.where(np.isnan(x), self._lens, np.minimum(xi, self._lens))
+        inputs = np.broadcast_to(self._inputs, xi.shape)
+        np.add.at(self._joint, (inputs, xi, np.broadcast_to(yi[:, None], xi.shape)), 1)
+
     def _freeze(self) -> None:
         xs = np.array([r[0] for r in self.rows], dtype=float).reshape(len(self.rows), self.k)
         ys = np.array([r[1] for r in self.rows], dtype=float)
         qs = np.linspace(0, 1, self.bins + 1)[1:-1]
         self.y_edges = np.unique(np.quantile(ys, qs))
         self.x_edges = [np.unique(np.quantile(xs[:, j], qs)) for j in range(self.k)]
-        self.joint = [np.zeros((len(e) + 1, len(self.y_edges) + 1), dtype=np.int64)
-                      for e in self.x_edges]
+        width = max(len(e) for e in self.x_edges) if self.x_edges else 0
+        self._x_table = np.full((self.k, width), np.inf)
+        for j, e in enumerate(self.x_edges):
+            self._x_table[j, :len(e)] = e
+        self._joint = np.zeros((self.k, width + 1, len(self.y_edges) + 1), dtype=np.int64)
+        # each input's table is a view of its slice (padding rows stay empty)
+        self.joint = [self._joint[j, :len(e) + 1] for j, e in enumerate(self.x_edges)]
+        self._inputs = np.arange(self.k)
+        self._lens = np.array([len(e) for e in self.x_edges], dtype=np.int64)
         rows, self.rows = self.rows, []
         for x, y in rows:
             self._count(x, y)
 
     def _count(self, xs: Sequence[float], y: float) -> None:
         assert self.y_edges is not None
+        assert self._x_table is not None and self._joint is not None
         yi = int(np.searchsorted(self.y_edges, y, side="right"))
-        for j, x in enumerate(xs):
-            self.joint[j][int(np.searchsorted(self.x_edges[j], x, side="right")), yi] += 1
+        # the bin of each input: how many of its edges are <= x (searchsorted, side right)
+        x = np.asarray(xs, dtype=float)
+        xi = (self._x_table <= x[:, None]).sum(axis=1)
+        xi = np.where(np.isnan(x), self._lens, np.minimum(xi, self._lens))  # NaN sorts last
+        self._joint[self._inputs, xi, yi] += 1
 
     def coefficients(self) -> list[float]:
         """One Spearman coefficient per input (0 where an input or the output is constant)."""
@@ -305,6 +340,24 @@ class QuantileTable:
             return
         self._count(x, seen)
 
+    def add_rows(self, rows: Sequence[Sequence[float]] | NDArray[np.float64]) -> None:
+        """:meth:`add` for each row in turn, counted in one go after the warm-up (the same
+        counts)."""
+        x = np.asarray(rows, dtype=float).reshape(len(rows), self.cells)
+        i = 0
+        while self.counts is None and i < len(x):
+            self.add(x[i])
+            i += 1
+        if i == len(x):
+            return
+        x = x[i:]
+        seen = ~np.isnan(x)
+        self.n += seen.sum(axis=0)
+        with np.errstate(invalid="ignore"):
+            self.low = np.fmin(self.low, np.fmin.reduce(x, axis=0))
+            self.high = np.fmax(self.high, np.fmax.reduce(x, axis=0))
+        self._count(x, seen)
+
     def _freeze(self) -> None:
         data = np.array(self.rows).reshape(len(self.rows), self.cells)
         with np.errstate(all="ignore"):
@@ -319,15 +372,22 @@ class QuantileTable:
             self._count(x, ~np.isnan(x))
 
     def _count(self, x: NDArray[np.float64], seen: NDArray[np.bool_]) -> None:
+        """Count one row (1-d) or many rows (2-d) of values into the bins."""
         assert self.lo is not None and self.width is not None and self.counts is not None
         with np.errstate(invalid="ignore"):
             idx = np.floor((x - self.lo) / self.width)
         below = seen & (idx < 0)
         above = seen & (idx >= self.bins)
         inside = seen & ~below & ~above
-        self.under += below
-        self.over += above
-        self.counts[self._index[inside], idx[inside].astype(np.int64)] += 1
+        if x.ndim == 1:
+            self.under += below
+            self.over += above
+            self.counts[self._index[inside], idx[inside].astype(np.int64)] += 1
+            return
+        self.under += below.sum(axis=0)
+        self.over += above.sum(axis=0)
+        rows, cells = np.nonzero(inside)
+        np.add.at(self.counts, (cells, idx[rows, cells].astype(np.int64)), 1)
 
     def __len__(self) -> int:
         return self.cells
