@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import os
 import uuid
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -258,29 +257,24 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = 110) -> bytes:
 
 
 def _png(fig: Figure, dpi: float) -> bytes:
-    """An opaque RGB PNG: a third of the encoding time of matplotlib's RGBA one.
-
-    Charts have a white background, so the alpha channel carries nothing; zlib level 1
-    with the "filtered" strategy compresses them about as well as the default level.
-    """
+    """An opaque RGB PNG, encoded by :mod:`sim.plotting.png` in about a third of the time
+    Pillow takes. Charts have a white background, so the alpha channel carries nothing."""
+    import numpy as np
     from PIL import Image
-    from PIL.PngImagePlugin import PngInfo
+
+    from sim.plotting.png import png_bytes
 
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=dpi, facecolor="white")
     width, height = pixel_size(fig, dpi)
     data = raw.getvalue()
-    buffer = io.BytesIO()
     if len(data) != width * height * 4:  # not the canvas we expect: let matplotlib write it
+        buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, metadata=_METADATA["png"],
                     facecolor="white")
         return buffer.getvalue()
-    info = PngInfo()
-    info.add_text("Software", "tabletop")
     image = Image.frombuffer("RGBA", (width, height), data, "raw", "RGBA", 0, 1)
-    image.convert("RGB").save(buffer, format="png", compress_level=1,
-                              compress_type=zlib.Z_FILTERED, pnginfo=info, dpi=(dpi, dpi))
-    return buffer.getvalue()
+    return png_bytes(np.asarray(image.convert("RGB")), dpi)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
