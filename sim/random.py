@@ -236,7 +236,7 @@ class Streams:
     microseconds, against tens for building a new Generator.
     """
 
-    __slots__ = ("_bitgen", "_buffer", "_generator", "_key")
+    __slots__ = ("_bitgen", "_counter", "_generator", "_key", "_state")
 
     def __init__(self, seed: int, replication: int = 0) -> None:
         import numpy as np
@@ -244,19 +244,19 @@ class Streams:
         sequence = np.random.SeedSequence([seed & (2**64 - 1), replication])
         self._key = np.asarray(sequence.generate_state(2, np.uint64), dtype=np.uint64)
         self._bitgen = np.random.Philox(key=self._key)
-        self._buffer = self._bitgen.state["buffer"]
+        self._counter = np.zeros(4, dtype=np.uint64)  # rewritten for each entity
+        self._state = {
+            "bit_generator": "Philox",
+            "state": {"counter": self._counter, "key": self._key},
+            "buffer": self._bitgen.state["buffer"], "buffer_pos": 4, "has_uint32": 0,
+            "uinteger": 0,
+        }
         self._generator = np.random.Generator(self._bitgen)
 
     def __call__(self, entity_id: str) -> Generator:
-        import numpy as np
-
-        low, high = entity_key(entity_id)
-        self._bitgen.state = {
-            "bit_generator": "Philox",
-            "state": {"counter": np.array([0, 0, low, high], dtype=np.uint64),
-                      "key": self._key},
-            "buffer": self._buffer, "buffer_pos": 4, "has_uint32": 0, "uinteger": 0,
-        }
+        counter = self._counter
+        counter[2], counter[3] = entity_key(entity_id)
+        self._bitgen.state = self._state  # copies the counter: the array can be reused
         return self._generator
 
 
