@@ -29,7 +29,6 @@ test: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -14,7 +14,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from numpy.random import Generator
@@ -245,7 +245,7 @@ class Streams:
         self._key = np.asarray(sequence.generate_state(2, np.uint64), dtype=np.uint64)
         self._bitgen = np.random.Philox(key=self._key)
         self._counter = np.zeros(4, dtype=np.uint64)  # rewritten for each entity
-        self._state = {
+        self._state: Any = {  # the layout numpy's Philox.state setter reads
             "bit_generator": "Philox",
             "state": {"counter": self._counter, "key": self._key},
             "buffer": self._bitgen.state["buffer"], "buffer_pos": 4, "has_uint32": 0,
