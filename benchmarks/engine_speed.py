@@ -20,7 +20,8 @@ Times are CPU seconds of this process (``time.process_time``), best of a few
 runs: less sensitive than wall time to other work on the machine (not immune: two
 processes sharing a core slow each other down even in CPU time).
 
-Run: ``.venv/bin/python benchmarks/engine_speed.py [--sizes 1000,5000,20000,50000]``.
+Run: ``.venv/bin/python benchmarks/engine_speed.py [--sizes 1000,5000,20000,50000]
+[--rounds 4]`` (about two minutes).
 Figures, not tests: the exit status is 0 whatever the figures say.
 """
 
@@ -46,7 +47,8 @@ DEFAULT_TARGET_MS = 20.0
 GROWTH_TARGET = 1.5
 FLOOR_TARGET = 3.0
 SIZES = (1_000, 5_000, 20_000, 50_000)
-REPEATS = {1_000: 3, 5_000: 2, 20_000: 1, 50_000: 1}  # per pass
+ROUNDS = 4  # every size is measured once per round; the best round counts
+ACTIVITIES_PER_ROUND = 20_000  # runs per size and round: this many activities (at least one)
 
 
 def _verdict(ok: bool) -> str:
@@ -229,8 +231,17 @@ def _paused(run: Callable[[], object]) -> Callable[[], object]:
     return paused
 
 
-def measure(n: int, repeat: int) -> Row:
-    from sim.engine import simulate
+@dataclass
+class Case:
+    """One generated scenario, loaded once and measured in every round."""
+
+    n: int
+    scenario: Any
+    durations: list[float]
+    load_s: float
+
+
+def load_case(n: int) -> Case:
     from sim.scenario import load_tree
     from sim.synth import synth_tree
 
@@ -238,8 +249,14 @@ def measure(n: int, repeat: int) -> Row:
     t0 = time.process_time()
     scenario = load_tree(tree)
     load_s = time.process_time() - t0
-    del tree
-    durations = [a.duration.expected() for a in scenario.activities]
+    return Case(n, scenario, [a.duration.expected() for a in scenario.activities], load_s)
+
+
+def measure(case: Case) -> Row:
+    """Best of a few runs of ``simulate`` and of the floors (about 20,000 activities each)."""
+    from sim.engine import simulate
+
+    repeat = max(1, ACTIVITIES_PER_ROUND // case.n)
     split = Split()
     holder: list[Any] = []
     with split.installed():
@@ -250,7 +267,7 @@ def measure(n: int, repeat: int) -> Row:
             gc.collect()
             split.plan = split.result = 0.0
             c0 = time.process_time()
-            holder.append(simulate(scenario))
+            holder.append(simulate(case.scenario))
             spent = time.process_time() - c0
             if spent < best:
                 best, best_split = spent, (split.plan, split.result)
@@ -258,11 +275,11 @@ def measure(n: int, repeat: int) -> Row:
     events, complete = len(result.events), result.complete
     holder.clear()
     del result
-    floor = cpu_best(lambda: bare_processes(durations), 2)
-    floor_paused = cpu_best(_paused(lambda: bare_processes(durations)), 2)
-    loop = cpu_best(lambda: one_process(durations), 2)
-    return Row(n, load_s, best, best_split[0], best_split[1], floor, floor_paused, loop,
-               events, complete)
+    floor = cpu_best(lambda: bare_processes(case.durations), repeat)
+    floor_paused = cpu_best(_paused(lambda: bare_processes(case.durations)), repeat)
+    loop = cpu_best(lambda: one_process(case.durations), 1)
+    return Row(case.n, case.load_s, best, best_split[0], best_split[1], floor, floor_paused,
+               loop, events, complete)
 
 
 def _best(a: Row, b: Row) -> Row:
@@ -291,10 +308,11 @@ def _ratios(rows: Sequence[Row], cost: Callable[[Row], float], label: str) -> st
     )
 
 
-def scaling(sizes: Sequence[int]) -> list[str]:
+def scaling(sizes: Sequence[int], rounds: int = ROUNDS) -> list[str]:
     lines = [
         "per-activity cost on generated scenarios (sim.synth, seed 0), CPU µs per activity;",
-        "  best of two passes (sizes up, then down) so that a busy spell favours no size.",
+        f"  best of {rounds} rounds over all sizes (in turn up and down), each round about",
+        f"  {ACTIVITIES_PER_ROUND:,} activities per size, so that a busy spell favours no size.",
         "  engine = plan + set-up + event loop (sim.engine, which writes the event log);",
         "  result = tables and KPIs derived from the log (sim.results);",
         "  floor = bare SimPy, one process and one timeout per activity, the faster of",
@@ -305,10 +323,12 @@ def scaling(sizes: Sequence[int]) -> list[str]:
         f"{'':>6} | {'µs':>6} {'x floor':>7} {'x flr':>6} | {'µs':>6}",
     ]
     found: dict[int, Row] = {}
-    second = list(reversed(sizes))
-    for n in [*sizes, *second]:
-        row = measure(n, REPEATS.get(n, 1))
-        found[n] = _best(found[n], row) if n in found else row
+    cases = [load_case(n) for n in sizes]
+    for round_ in range(rounds):  # sizes interleaved, in turn up and down
+        for case in cases if round_ % 2 == 0 else reversed(cases):
+            row = measure(case)
+            found[case.n] = _best(found[case.n], row) if case.n in found else row
+    del cases
     rows = [found[n] for n in sizes]
     for row in rows:
         n = row.n
@@ -348,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(map(str, SIZES)),
         help="comma-separated activity counts (default 1000,5000,20000,50000)",
     )
+    parser.add_argument("--rounds", type=int, default=ROUNDS,
+                        help=f"rounds over all sizes; the best of each counts (default {ROUNDS})")
     parser.add_argument("--skip-default", action="store_true", help="only the scaling table")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -362,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.skip_default:
         for line in bench_default():
             print(line)
-    for line in scaling(sizes):
+    for line in scaling(sizes, max(1, args.rounds)):
         print(line)
     return 0
 
