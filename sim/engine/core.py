@@ -27,6 +27,7 @@ from sim.engine.state import (
 from sim.scenario.model import Activity, Scenario
 
 _new = tuple.__new__  # builds an event record without NamedTuple's keyword handling
+INF = float("inf")
 
 
 def _dispatch_key(run: ActivityRun) -> tuple[float, ...]:
@@ -188,10 +189,10 @@ class Engine:
         """Start every ready activity that can start now, in dispatch order.
 
         A waiting activity keeps the reason it was blocked for as long as that reason
-        holds: an activity blocked by a group or resource that has gained nothing since
-        the last dispatch is still blocked by it, so it is not checked again (its
-        working-day fit still is, every time). An activity held by the working day is
-        checked again when the working window changes.
+        holds, and is not checked again before then: not before its blocker (a group or
+        resource) gains something, and not before ``recheck_at``, the moment its place
+        in the working day may change (the window closes, its work no longer fits, the
+        next working day starts).
         """
         self.dispatch_pending = False
         ready = self.ready
@@ -203,24 +204,15 @@ class Engine:
         freed = self.freed
         recheck = self.recheck_all
         self.recheck_all = False
-        day_length = self.clock.day_length + EPS
         started = False
         keep: list[ActivityRun] = []
+        log = self.log
         for run in ready:
             blocked = run.blocked
-            if blocked is not None and not recheck:
-                if run.blocked_on is None:  # held by the working day
-                    if window == run.blocked_window:
-                        keep.append(run)
-                        continue
-                elif run.blocked_on not in freed:
-                    remaining = run.remaining
-                    if not run.bound or remaining <= 0 or (
-                            window is not None and (
-                                run.act.splittable or now + remaining <= window[1] + EPS
-                                or remaining > day_length)):
-                        keep.append(run)
-                        continue
+            if (blocked is not None and now < run.recheck_at and not recheck
+                    and run.blocked_on not in freed):
+                keep.append(run)  # still held, for the same reason
+                continue
             blocker = self._blocker(run, now, window)
             if blocker is None:
                 self._start(run, now, window)
@@ -230,10 +222,10 @@ class Engine:
             if blocker != blocked:
                 run.blocked = blocker
                 reason, name = blocker
-                self.log(Event(now, "blocked", run.act.id,
-                               resource=name if reason == "resource" else None,
-                               group=name if reason in ("group", "group_unavailable") else None,
-                               reason=reason))
+                log(_new(Event, (
+                    now, "blocked", run.act.id, name if reason == "resource" else None,
+                    name if reason in ("group", "group_unavailable") else None, None, None,
+                    reason, None)))
         freed.clear()
         if started:
             self.ready = keep
@@ -243,19 +235,29 @@ class Engine:
         """Why ``run`` cannot start now (``None``: it can); ``window``: the working window now.
 
         Also notes what holds it (``run.blocked_on``: the group or resource state, or
-        ``None`` for the working day, with the window it was checked in).
+        ``None`` for the working day) and until when that answer holds whatever the
+        groups and resources do (``run.recheck_at``).
         """
         remaining = run.remaining
+        recheck_at = INF
         if run.bound and remaining > 0:
+            clock = self.clock
             if window is None:
-                self._wake_at(self.clock.next_start(now))
-                run.blocked_on, run.blocked_window = None, window
+                wake = clock.next_start(now)
+                self._wake_at(wake)
+                run.blocked_on, run.recheck_at = None, wake - EPS
                 return ("calendar", None)
-            if (not run.act.splittable and now + remaining > window[1] + EPS
-                    and remaining <= self.clock.day_length + EPS):
-                self._wake_at(self.clock.next_day_start(now))
-                run.blocked_on, run.blocked_window = None, window
-                return ("fit", None)
+            close = window[1] - EPS  # from here on it is not working time
+            if run.act.splittable or remaining > clock.day_length + EPS:
+                recheck_at = close
+            else:
+                if now + remaining > window[1] + EPS:
+                    self._wake_at(clock.next_day_start(now))
+                    run.blocked_on, run.recheck_at = None, close
+                    return ("fit", None)
+                # it fits until then (less a margin far above rounding error)
+                recheck_at = min(close, window[1] + EPS / 2 - remaining)
+        run.recheck_at = recheck_at
         groups = self.groups
         for gid, teams in run.act.groups:
             group = groups[gid]
@@ -403,6 +405,7 @@ class Engine:
         """A delay: more work for an activity that has not finished."""
         run.work += hours
         run.remaining += hours
+        run.recheck_at = -INF  # its fit in the working day changed: check it again
         if run.state == RUNNING:
             self._schedule_end(run)
 

@@ -12,10 +12,9 @@ class ActivityRun:
     """One activity instance while the simulation runs."""
 
     __slots__ = (
-        "act", "blocked", "blocked_on", "blocked_window", "bound", "dep_ready", "dependents",
-        "deps_left", "end_token",
-        "first_start", "key", "phase", "ready_at", "remaining", "seg_end", "seg_start",
-        "state", "work",
+        "act", "blocked", "blocked_on", "bound", "dep_ready", "dependents", "deps_left",
+        "end_token", "first_start", "key", "phase", "ready_at", "recheck_at", "remaining",
+        "seg_end", "seg_start", "state", "work",
     )
 
     def __init__(self, act: Activity, work: float, bound: bool) -> None:
@@ -35,7 +34,7 @@ class ActivityRun:
         self.key: tuple[float, ...] = ()
         self.blocked: tuple[str, str | None] | None = None
         self.blocked_on: GroupState | ResourceState | None = None  # what holds it, if not the day
-        self.blocked_window: tuple[float, float] | None = None  # window of the last day check
+        self.recheck_at = 0.0  # while blocked: check again from this time on, whatever else
         self.phase: PhaseRun | None = None
 
 
