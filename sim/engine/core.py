@@ -209,10 +209,11 @@ class Engine:
         log = self.log
         for run in ready:
             blocked = run.blocked
-            if (blocked is not None and now < run.recheck_at and not recheck
-                    and run.blocked_on not in freed):
-                keep.append(run)  # still held, for the same reason
-                continue
+            if blocked is not None and now < run.recheck_at and not recheck:
+                on = run.blocked_on  # None: held by the working day alone
+                if on is None or on not in freed or on.free < run.blocked_need:
+                    keep.append(run)  # still held, for the same reason
+                    continue
             blocker = self._blocker(run, now, window)
             if blocker is None:
                 self._start(run, now, window)
@@ -262,16 +263,16 @@ class Engine:
         for gid, teams in run.act.groups:
             group = groups[gid]
             if group.down:
-                run.blocked_on = group
+                run.blocked_on, run.blocked_need = group, teams
                 return ("group_unavailable", gid)
             if group.free < teams:
-                run.blocked_on = group
+                run.blocked_on, run.blocked_need = group, teams
                 return ("group", gid)
         resources = self.resources
         for rid, amount in run.act.needs:
             res = resources[rid]
-            if res.now - res.in_use < amount:
-                run.blocked_on = res
+            if res.free < amount:
+                run.blocked_on, run.blocked_need = res, amount
                 return ("resource", rid)
         return None
 
@@ -285,7 +286,7 @@ class Engine:
                 return ("group", gid)
         for rid, amount in run.act.needs:
             res = self.resources[rid]
-            if res.now - res.in_use < amount:
+            if res.free < amount:
                 return ("resource", rid)
         return None
 
@@ -306,7 +307,9 @@ class Engine:
             groups[gid].free -= teams
         resources = self.resources
         for rid, amount in act.needs:
-            resources[rid].in_use += amount
+            res = resources[rid]
+            res.in_use += amount
+            res.free -= amount
         resumed = run.first_start is not None
         if not resumed:
             run.first_start = now
@@ -358,6 +361,7 @@ class Engine:
         for rid, amount in run.act.needs:
             res = self.resources[rid]
             res.in_use -= amount
+            res.free += amount
             freed.add(res)
         self.running.discard(run)
 

@@ -75,6 +75,7 @@ def _resource_down(engine: Engine, inject: Inject, _delay: float) -> None:
     for res in targets:
         taken = res.now if inject.amount is None else min(inject.amount, res.now)
         res.now -= taken
+        res.free -= taken
         res.last_change = inject.id
         engine.log(Event(now, "capacity", resource=res.id, inject=inject.id, amount=res.now))
         if inject.on_hit == "pause":
@@ -101,6 +102,7 @@ def _restore(engine: Engine, inject: Inject, res: ResourceState,
              taken: int) -> Callable[[Any], None]:
     def restore(_event: Any) -> None:
         res.now += taken
+        res.free += taken
         res.last_change = inject.id
         engine.log(Event(engine.env.now, "capacity", resource=res.id, inject=inject.id,
                          amount=res.now))

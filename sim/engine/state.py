@@ -12,9 +12,9 @@ class ActivityRun:
     """One activity instance while the simulation runs."""
 
     __slots__ = (
-        "act", "blocked", "blocked_on", "bound", "dep_ready", "dependents", "deps_left",
-        "end_token", "first_start", "key", "phase", "ready_at", "recheck_at", "remaining",
-        "seg_end", "seg_start", "state", "work",
+        "act", "blocked", "blocked_need", "blocked_on", "bound", "dep_ready", "dependents",
+        "deps_left", "end_token", "first_start", "key", "phase", "ready_at", "recheck_at",
+        "remaining", "seg_end", "seg_start", "state", "work",
     )
 
     def __init__(self, act: Activity, work: float, bound: bool) -> None:
@@ -34,6 +34,7 @@ class ActivityRun:
         self.key: tuple[float, ...] = ()
         self.blocked: tuple[str, str | None] | None = None
         self.blocked_on: GroupState | ResourceState | None = None  # what holds it, if not the day
+        self.blocked_need = 0  # teams or units of blocked_on it needs
         self.recheck_at = 0.0  # while blocked: check again from this time on, whatever else
         self.phase: PhaseRun | None = None
 
@@ -55,13 +56,14 @@ class PhaseRun:
 
 
 class ResourceState:
-    __slots__ = ("always", "capacity", "id", "in_use", "last_change", "now")
+    __slots__ = ("always", "capacity", "free", "id", "in_use", "last_change", "now")
 
     def __init__(self, resource_id: str, capacity: int, always: bool) -> None:
         self.id = resource_id
         self.capacity = capacity
         self.now = capacity  # capacity after outages
         self.in_use = 0
+        self.free = capacity  # now - in_use (negative while an outage leaves it overbooked)
         self.always = always
         self.last_change: str | None = None  # inject that last changed the capacity
 
