@@ -64,6 +64,7 @@ class Engine:
         self.done = self.env.event()
         self.capped = False
         self.fired: set[str] = set()
+        self.rule = scenario.dispatch
         plan = scenario.critical_path if scenario.dispatch == "critical_path" else None
         self.latest_start = plan.latest_start if plan else {}
         for phase_model in scenario.phases:
@@ -88,10 +89,11 @@ class Engine:
         return any(not self.resources[r].always for r, _ in act.needs)
 
     def _key(self, run: ActivityRun) -> tuple[float, ...]:
-        act = self.scenario.dispatch
-        if act == "critical_path":
+        """Dispatch order: paused work first, then the dispatch rule, then written order."""
+        rule = self.rule
+        if rule == "critical_path":
             primary = self.latest_start.get(run.act.id, 0.0)
-        elif act == "priority":
+        elif rule == "priority":
             primary = -run.act.priority
         else:
             primary = run.ready_at if run.ready_at is not None else 0.0
@@ -163,7 +165,12 @@ class Engine:
 
     def _release(self, run: ActivityRun) -> None:
         """All dependencies are met: ready now, or at the release time."""
-        when = max(run.dep_ready, run.act.not_before, run.phase.start if run.phase else 0.0)
+        when = run.dep_ready
+        not_before = run.act.not_before
+        if not_before > when:
+            when = not_before
+        if run.phase is not None and run.phase.start > when:
+            when = run.phase.start
         if when > self.env.now + EPS:
             self.at(when - self.env.now, lambda _e: self._make_ready(run))
         else:
@@ -176,7 +183,8 @@ class Engine:
         run.key = self._key(run)
         act = run.act
         self.log(_new(Event, (now, "ready", act.id, None, None, None, None, None, act.phase)))
-        self._enqueue(run)
+        self.ready.append(run)
+        self.ready_dirty = self.dispatch_pending = True
 
     def _enqueue(self, run: ActivityRun) -> None:
         self.ready.append(run)
@@ -374,16 +382,22 @@ class Engine:
         act = run.act
         self.log(_new(Event, (now, "finish", act.id, None, None, None, run.work, None,
                               act.phase)))
-        for dependent, lag in run.dependents:
-            self._dependency_met(dependent, now + lag)
+        for dependent, lag in run.dependents:  # _dependency_met, inline: the hot path
+            ready_from = now + lag
+            if ready_from > dependent.dep_ready:
+                dependent.dep_ready = ready_from
+            dependent.deps_left -= 1
+            if dependent.deps_left == 0 and dependent.state == PENDING:
+                self._release(dependent)
         phase = run.phase
         assert phase is not None
         phase.left -= 1
         if phase.left == 0 and phase.after_left == 0 and not phase.complete:
             self._complete_phase(phase, now)
         self.unfinished -= 1
-        self.check_done()
-        self.request_dispatch()
+        if self.unfinished == 0:
+            self.check_done()
+        self.dispatch_pending = True
 
     def check_done(self) -> None:
         """End the run when all work is done and no inject will add more."""
