@@ -52,15 +52,24 @@ def critical_chain(result: RunResult, context: ChainContext | None = None) -> li
     :meth:`ChainContext.of`) saves working out the scenario's structure again.
     """
     rows = {r.id: r for r in result.activities}
-    finished = [r for r in result.activities if r.end_h is not None]
-    if not finished:
+    ends = [r.end_h for r in result.activities if r.end_h is not None]
+    if not ends:
         return []
+    last = max(ends)
+    finished = [r for r in result.activities if r.end_h == last]  # usually one
     ctx = context if context is not None else ChainContext.of(result.scenario)
     uses = ctx.uses
-    freed_at: dict[float, list[str]] = defaultdict(list)
-    for ev in result.events:  # by position: this loop runs once per replication
-        if (ev[1] == "finish" or ev[1] == "pause") and ev[2] is not None:
-            freed_at[ev[0]].append(ev[2])
+    freed: dict[float, list[str]] | None = None
+
+    def freed_at(t: float) -> list[str]:
+        """Activities that finished or paused at ``t`` (the log is read on first use)."""
+        nonlocal freed
+        if freed is None:
+            freed = defaultdict(list)
+            for ev in result.events:  # by position: this runs once per replication
+                if (ev[1] == "finish" or ev[1] == "pause") and ev[2] is not None:
+                    freed[ev[0]].append(ev[2])
+        return freed.get(t, [])
 
     def shares(a: str, b: str) -> bool:
         return not uses[a].isdisjoint(uses[b])
@@ -79,7 +88,7 @@ def critical_chain(result: RunResult, context: ChainContext | None = None) -> li
             break
         nxt: str | None = None
         if start > ready + EPS:
-            freeing = [a for a in freed_at.get(start, []) if a != current and a in acts
+            freeing = [a for a in freed_at(start) if a != current and a in acts
                        and shares(a, current) and a not in seen]
             if freeing:
                 nxt = freeing[0]

@@ -116,7 +116,6 @@ def _nan(x: float | None) -> float:
 def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Record:
     """Reduce a run to its record."""
     phases = result.phases
-    ends = {a.id: a.end_h for a in result.activities}
     index = layout.index or {a: i for i, a in enumerate(layout.activities)}
     chain = critical_chain(result, layout.chain)
     return Record(
@@ -129,12 +128,24 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Recor
         phase_duration=tuple(_nan(phases[p].duration_h) for p in layout.limited),
         phase_breach=tuple(phases[p].breach or phases[p].duration_h is None
                            for p in layout.limited),
-        activity_end=tuple(_nan(ends.get(a)) for a in layout.activities),
+        activity_end=_activity_ends(result, layout),
         critical=frozenset(index[a] for a in chain if a in index),
         util_by_day=daily_utilisation(result, layout),
         inputs=_inputs(result, layout),
         full=result if keep else None,
     )
+
+
+def _activity_ends(result: RunResult, layout: Layout) -> tuple[float, ...]:
+    """End of each of the scenario's activities (NaN: unfinished), in layout order."""
+    rows = result.activities
+    k = len(layout.activities)
+    if len(rows) >= k and all(r.id == a for r, a in zip(rows[:k], layout.activities,
+                                                          strict=True)):
+        # the rows start with the scenario's activities in written order: no lookups
+        return tuple(math.nan if r.end_h is None else r.end_h for r in rows[:k])
+    ends = {r.id: r.end_h for r in rows}
+    return tuple(_nan(ends.get(a)) for a in layout.activities)
 
 
 def daily_utilisation(result: RunResult, layout: Layout) -> tuple[tuple[float, ...], ...]:

@@ -42,8 +42,10 @@ class Moments:
         delta = x - self.mean
         self.mean += delta / self.n
         self.m2 += delta * (x - self.mean)
-        self.low = min(self.low, x)
-        self.high = max(self.high, x)
+        if x < self.low:
+            self.low = x
+        if x > self.high:
+            self.high = x
 
     @property
     def std(self) -> float:
@@ -94,6 +96,7 @@ class Quantiles:
         self.bins = bins
         self.values: list[float] = []
         self.edges: NDArray[np.float64] | None = None
+        self._edge_list: list[float] = []  # the same edges as floats, for bisect
         self.counts: NDArray[np.int64] | None = None
         self.under = 0
         self.over = 0
@@ -103,8 +106,10 @@ class Quantiles:
 
     def add(self, x: float) -> None:
         self.n += 1
-        self.low = min(self.low, x)
-        self.high = max(self.high, x)
+        if x < self.low:
+            self.low = x
+        if x > self.high:
+            self.high = x
         if self.edges is None:
             self.values.append(x)
             if len(self.values) >= self.warmup:
@@ -124,13 +129,13 @@ class Quantiles:
 
     def _count(self, x: float) -> None:
         assert self.edges is not None and self.counts is not None
-        if x < self.edges[0]:
+        edges = self._edge_list
+        if x < edges[0]:
             self.under += 1
-        elif x >= self.edges[-1]:
+        elif x >= edges[-1]:
             self.over += 1
         else:
-            i = min(bisect_right(self._edge_list, x) - 1, self.bins - 1)
-            self.counts[i] += 1
+            self.counts[min(bisect_right(edges, x) - 1, self.bins - 1)] += 1
 
     def at_rank(self, rank: float) -> float:
         """The value at (0-based, fractional) rank among the ``n`` values."""
