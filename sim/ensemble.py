@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from sim.criticality import ChainContext, critical_chain
 from sim.results import RunResult, by_day, usage_steps
 from sim.scenario.model import Scenario
@@ -231,36 +233,41 @@ class EnsembleStats:
         self.add_all([rec])
 
     def add_all(self, records: Sequence[Record]) -> None:
-        """Fold records in, in order (the per-activity and per-day tables in one go)."""
+        """Fold records in, in order: each statistic gets its values in record order, a
+        column at a time (the same sums and counts as one record at a time)."""
         if not records:
             return
+        self.n += len(records)
+        ends = [rec.end_h for rec in records]
+        self.end.add_many(ends)
+        self.end_q.add_many(ends)
+        self.on_time.add_many([rec.on_time for rec in records])
+        self.complete.add_many([rec.complete for rec in records])
+        for i in range(len(self.layout.phases)):
+            late = [x for x in (rec.phase_late[i] for rec in records) if not math.isnan(x)]
+            if late:
+                self.phase_late[i].add_many(late)
+                self.phase_late_m[i].add_many(late)
+                self.phase_p_late[i].add_many([x > 1e-9 for x in late])
+        for i in range(len(self.layout.limited)):
+            self.limit_ok[i].add_many([not rec.phase_breach[i] for rec in records])
+            durations = [x for x in (rec.phase_duration[i] for rec in records)
+                         if not math.isnan(x)]
+            if durations:
+                self.limit_duration[i].add_many(durations)
+        counts = self.critical_counts
         for rec in records:
-            self.n += 1
-            self.end.add(rec.end_h)
-            self.end_q.add(rec.end_h)
-            self.on_time.add(rec.on_time)
-            self.complete.add(rec.complete)
-            for i, late in enumerate(rec.phase_late):
-                if not math.isnan(late):
-                    self.phase_late[i].add(late)
-                    self.phase_late_m[i].add(late)
-                    self.phase_p_late[i].add(late > 1e-9)
-            for i, (dur, breach) in enumerate(zip(rec.phase_duration, rec.phase_breach,
-                                                  strict=True)):
-                self.limit_ok[i].add(not breach)
-                if not math.isnan(dur):
-                    self.limit_duration[i].add(dur)
             for i in rec.critical:
-                self.critical_counts[i] += 1
+                counts[i] += 1
             if rec.full is not None:
                 self.kept.append(rec.full)
         self.finish_q.add_rows([rec.activity_end for rec in records])
         self.util_table.add_rows([[u for row in rec.util_by_day for u in row]
                                   for rec in records])
         if self.sensitivity is not None:
-            self.sensitivity.add_rows(
-                [[0.0 if math.isnan(x) else x for x in rec.inputs] for rec in records],
-                [rec.end_h for rec in records])
+            inputs = np.array([rec.inputs for rec in records], dtype=float)
+            inputs[np.isnan(inputs)] = 0.0
+            self.sensitivity.add_rows(inputs, ends)
 
     # -------------------------------------------------------- answers
 

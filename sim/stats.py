@@ -47,6 +47,20 @@ class Moments:
         if x > self.high:
             self.high = x
 
+    def add_many(self, xs: Sequence[float]) -> None:
+        """:meth:`add` each value in turn (the same sums, in the same order)."""
+        n, mean, m2, low, high = self.n, self.mean, self.m2, self.low, self.high
+        for x in xs:
+            n += 1
+            delta = x - mean
+            mean += delta / n
+            m2 += delta * (x - mean)
+            if x < low:
+                low = x
+            if x > high:
+                high = x
+        self.n, self.mean, self.m2, self.low, self.high = n, mean, m2, low, high
+
     @property
     def std(self) -> float:
         return math.sqrt(self.m2 / (self.n - 1)) if self.n > 1 else 0.0
@@ -69,6 +83,10 @@ class Proportion:
     def add(self, hit: bool) -> None:
         self.n += 1
         self.hits += int(hit)
+
+    def add_many(self, hits: Sequence[bool]) -> None:
+        self.n += len(hits)
+        self.hits += sum(map(int, hits))
 
     @property
     def p(self) -> float:
@@ -116,6 +134,29 @@ class Quantiles:
                 self._freeze()
             return
         self._count(x)
+
+    def add_many(self, xs: Sequence[float]) -> None:
+        """:meth:`add` each value in turn; after the warm-up, counted in one go (the same
+        counts)."""
+        i = 0
+        while self.edges is None and i < len(xs):
+            self.add(xs[i])
+            i += 1
+        if i == len(xs):
+            return
+        assert self.edges is not None and self.counts is not None
+        x = np.asarray(xs[i:], dtype=float)
+        self.n += len(x)
+        self.low = min(self.low, float(x.min()))
+        self.high = max(self.high, float(x.max()))
+        below = x < self.edges[0]
+        above = x >= self.edges[-1]
+        self.under += int(below.sum())
+        self.over += int(above.sum())
+        inside = x[~below & ~above]
+        # the same bin as bisect_right on the same floats
+        idx = np.minimum(np.searchsorted(self.edges, inside, side="right") - 1, self.bins - 1)
+        np.add.at(self.counts, idx, 1)
 
     def _freeze(self) -> None:
         lo, hi = min(self.values), max(self.values)
@@ -200,7 +241,7 @@ class RankCorrelation:
         self.k = inputs
         self.warmup = warmup
         self.bins = bins
-        self.rows: list[tuple[Sequence[float], float]] = []
+        self.rows: list[tuple[Sequence[float] | NDArray[np.float64], float]] = []
         self.x_edges: list[NDArray[np.float64]] = []
         self.y_edges: NDArray[np.float64] | None = None
         self.joint: list[NDArray[np.int64]] = []
@@ -217,19 +258,31 @@ class RankCorrelation:
             return
         self._count(xs, y)
 
-    def add_rows(self, xs: Sequence[Sequence[float]], ys: Sequence[float]) -> None:
+    def add_rows(self, xs: Sequence[Sequence[float]] | NDArray[np.float64],
+                 ys: Sequence[float]) -> None:
         """:meth:`add` for each ``(xs[i], ys[i])`` in turn, counted in one go after the
         warm-up (the same counts)."""
         i = 0
-        while self.y_edges is None and i < len(ys):
-            self.add(xs[i], ys[i])
-            i += 1
+        if self.y_edges is None:  # the warm-up: keep the rows
+            i = min(len(ys), max(0, self.warmup - len(self.rows)))
+            self.rows.extend(zip(np.asarray(xs[:i], dtype=float).reshape(i, self.k),
+                                 ys[:i], strict=True))
+            self.n += i
+            if len(self.rows) >= self.warmup:
+                self._freeze()
+            while self.y_edges is None and i < len(ys):  # a warm-up of 0 rows
+                self.add(xs[i], ys[i])
+                i += 1
         if i == len(ys):
             return
+        self._count_rows(xs[i:], ys[i:])
+
+    def _count_rows(self, xs: Sequence[Sequence[float]] | NDArray[np.float64],
+                    ys: Sequence[float]) -> None:
         assert self.y_edges is not None and self._x_table is not None
         assert self._joint is not None
-        x = np.asarray(xs[i:], dtype=float).reshape(len(ys) - i, self.k)
-        y = np.asarray(ys[i:], dtype=float)
+        x = np.asarray(xs, dtype=float).reshape(len(ys), self.k)
+        y = np.asarray(ys, dtype=float)
         self.n += len(y)
         yi = np.searchsorted(self.y_edges, y, side="right")
         xi = (self._x_table[None, :, :] <= x[:, :, None]).sum(axis=2)
@@ -253,8 +306,9 @@ class RankCorrelation:
         self._inputs = np.arange(self.k)
         self._lens = np.array([len(e) for e in self.x_edges], dtype=np.int64)
         rows, self.rows = self.rows, []
-        for x, y in rows:
-            self._count(x, y)
+        self.n -= len(rows)  # counted again below
+        self._count_rows(np.array([r[0] for r in rows], dtype=float).reshape(len(rows), self.k),
+                         [r[1] for r in rows])
 
     def _count(self, xs: Sequence[float], y: float) -> None:
         assert self.y_edges is not None
@@ -349,19 +403,29 @@ class QuantileTable:
         """:meth:`add` for each row in turn, counted in one go after the warm-up (the same
         counts)."""
         x = np.asarray(rows, dtype=float).reshape(len(rows), self.cells)
-        i = 0
-        while self.counts is None and i < len(x):
-            self.add(x[i])
-            i += 1
-        if i == len(x):
+        if self.counts is None:  # the warm-up: keep the rows
+            room = max(0, self.warmup - len(self.rows))
+            head, x = x[:room], x[room:]
+            self._seen(head)
+            self.rows.extend(head)
+            if len(self.rows) >= self.warmup:
+                self._freeze()
+            while self.counts is None and len(x):  # a warm-up of 0 rows
+                self.add(x[0])
+                x = x[1:]
+        if not len(x):
             return
-        x = x[i:]
+        self._count(x, self._seen(x))
+
+    def _seen(self, x: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Count the values of rows ``x`` into ``n``, ``low`` and ``high``."""
         seen = ~np.isnan(x)
-        self.n += seen.sum(axis=0)
-        with np.errstate(invalid="ignore"):
-            self.low = np.fmin(self.low, np.fmin.reduce(x, axis=0))
-            self.high = np.fmax(self.high, np.fmax.reduce(x, axis=0))
-        self._count(x, seen)
+        if len(x):
+            self.n += seen.sum(axis=0)
+            with np.errstate(invalid="ignore"):
+                self.low = np.fmin(self.low, np.fmin.reduce(x, axis=0))
+                self.high = np.fmax(self.high, np.fmax.reduce(x, axis=0))
+        return seen
 
     def _freeze(self) -> None:
         data = np.array(self.rows).reshape(len(self.rows), self.cells)
@@ -373,8 +437,8 @@ class QuantileTable:
         self.width = 3 * span / self.bins
         self.counts = np.zeros((self.cells, self.bins), dtype=np.int64)
         self.rows = []
-        for x in data:
-            self._count(x, ~np.isnan(x))
+        if len(data):
+            self._count(data, ~np.isnan(data))
 
     def _count(self, x: NDArray[np.float64], seen: NDArray[np.bool_]) -> None:
         """Count one row (1-d) or many rows (2-d) of values into the bins."""
