@@ -51,6 +51,7 @@ class Layout:
     unit_hours: tuple[tuple[float, ...], ...] = ()  # [resource][day] capacity x available h
     chain: ChainContext | None = field(default=None, compare=False)
     index: dict[str, int] = field(default_factory=dict, compare=False)  # activity -> position
+    random_activities: tuple[str, ...] = ()  # the first inputs: activities' drawn durations
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
@@ -89,6 +90,8 @@ class Layout:
             unit_hours=unit_hours,
             chain=ChainContext.of(scenario),
             index={a.id: i for i, a in enumerate(scenario.activities)},
+            random_activities=tuple(i for i, k in zip(inputs, kinds, strict=True)
+                                    if k == "duration"),
         )
 
 
@@ -141,11 +144,11 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Recor
 def _activity_ends(result: RunResult, layout: Layout) -> tuple[float, ...]:
     """End of each of the scenario's activities (NaN: unfinished), in layout order."""
     rows = result.activities
-    k = len(layout.activities)
-    if len(rows) >= k and all(r.id == a for r, a in zip(rows[:k], layout.activities,
-                                                          strict=True)):
-        # the rows start with the scenario's activities in written order: no lookups
-        return tuple(math.nan if r.end_h is None else r.end_h for r in rows[:k])
+    ids = layout.activities
+    k = len(ids)
+    if k and len(rows) >= k and rows[0].id == ids[0] and rows[k - 1].id == ids[-1]:
+        # build_result lists the scenario's activities first, in written order: no lookups
+        return tuple([math.nan if r.end_h is None else r.end_h for r in rows[:k]])
     ends = {r.id: r.end_h for r in rows}
     return tuple(_nan(ends.get(a)) for a in layout.activities)
 
@@ -163,11 +166,9 @@ def daily_utilisation(result: RunResult, layout: Layout) -> tuple[tuple[float, .
 def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
     draws: dict[str, float] = result.extra.get("draws", {})
     injects: dict[str, tuple[bool, float, float]] = result.extra.get("inject_draws", {})
-    out: list[float] = []
-    for label, kind in zip(layout.inputs, layout.input_kinds, strict=True):
-        if kind == "duration":
-            out.append(draws.get(label, math.nan))
-            continue
+    out = [draws.get(a, math.nan) for a in layout.random_activities]  # inputs start so
+    for label, kind in zip(layout.inputs[len(out):], layout.input_kinds[len(out):],
+                           strict=True):
         inject_id = label.rsplit(" ", 1)[0]
         happens, when, delay = injects.get(inject_id, (False, math.nan, math.nan))
         out.append(float(happens) if kind == "inject_hit" else

@@ -340,11 +340,14 @@ def by_day(steps: Sequence[tuple[float, int] | tuple[float, int, int]], end: flo
     is not counted.
     """
     totals = [0.0] * days
-    ends = [step[0] for step in steps[1:]]
-    ends.append(end)
-    for step, t1 in zip(steps, ends, strict=True):
-        t0, value = step[0], step[1]
-        if not value or t0 >= t1 - EPS:
+    last = len(steps) - 1
+    for i, step in enumerate(steps):
+        value = step[1]
+        if not value:
+            continue
+        t0 = step[0]
+        t1 = steps[i + 1][0] if i < last else end
+        if t0 >= t1 - EPS:
             continue
         day = int(t0 // 24)
         if t1 <= (day + 1) * 24.0:  # within one day: most steps
