@@ -41,6 +41,7 @@ class Engine:
                  time_cap: float) -> None:
         self.scenario = scenario
         self.env = simpy.Environment(initial_time=0.0)
+        self.timeout = self.env.timeout  # looked up once: each lookup builds a bound method
         self.recorder = Recorder()
         self.log = self.recorder.events.append
         self.clock = WorkingTime(scenario.calendar)
@@ -73,7 +74,7 @@ class Engine:
             for other in phase_model.after:
                 self.phases[other].phase_dependents.append(phase_run)
         # every run exists before any dependency is wired: `after` may name a later activity
-        created = [self._create(act) for act in scenario.activities]
+        created = self._create_all(scenario.activities)
         for run in created:
             self._wire(run)
         for phase_run in self.phases.values():
@@ -103,6 +104,23 @@ class Engine:
         run = self._create(act)
         self._wire(run)
         return run
+
+    def _create_all(self, acts: tuple[Activity, ...]) -> list[ActivityRun]:
+        """:meth:`_create` for each of ``acts`` (the set-up's hot loop, inline)."""
+        runs, phases, draw = self.runs, self.phases, self.draw
+        always = {rid for rid, res in self.resources.items() if res.always}
+        day_bound = {p.id: not p.around_the_clock for p in self.phase_model.values()}
+        created = []
+        for act in acts:
+            bound = day_bound[act.phase] or any(r not in always for r, _ in act.needs)
+            run = ActivityRun(act, draw(act), bound)
+            runs[act.id] = run
+            phase = phases[act.phase]
+            run.phase = phase
+            phase.left += 1
+            created.append(run)
+        self.unfinished += len(created)
+        return created
 
     def _create(self, act: Activity) -> ActivityRun:
         """The run of one activity instance, counted in its phase, not yet wired."""
@@ -145,7 +163,7 @@ class Engine:
 
     def at(self, delay: float, callback: Callable[[Any], None]) -> None:
         """Call ``callback`` after ``delay`` hours."""
-        event = self.env.timeout(max(delay, 0.0))
+        event = self.timeout(max(delay, 0.0))
         event.callbacks.append(callback)
 
     def request_dispatch(self) -> None:
@@ -348,7 +366,7 @@ class Engine:
                 end, split = window[1], True
         run.end_token += 1
         run.seg_end = end
-        event = self.env.timeout(end - now if end > now else 0.0, (run, run.end_token, split))
+        event = self.timeout(end - now if end > now else 0.0, (run, run.end_token, split))
         event.callbacks.append(self._segment_over)
 
     def _segment_over(self, event: Any) -> None:
