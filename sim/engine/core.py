@@ -83,12 +83,6 @@ class Engine:
 
     # ------------------------------------------------------------ set-up
 
-    def _bound(self, act: Activity) -> bool:
-        phase = self.phase_model[act.phase]
-        if not phase.around_the_clock:
-            return True
-        return any(not self.resources[r].always for r, _ in act.needs)
-
     def _key(self, run: ActivityRun) -> tuple[float, ...]:
         """Dispatch order: paused work first, then the dispatch rule, then written order."""
         rule = self.rule
@@ -106,7 +100,11 @@ class Engine:
         return run
 
     def _create_all(self, acts: tuple[Activity, ...]) -> list[ActivityRun]:
-        """:meth:`_create` for each of ``acts`` (the set-up's hot loop, inline)."""
+        """The runs of ``acts``, each counted in its phase, not yet wired.
+
+        A run keeps to the working day unless its phase is around the clock and all
+        its resources are ``hours: always``.
+        """
         runs, phases, draw = self.runs, self.phases, self.draw
         always = {rid for rid, res in self.resources.items() if res.always}
         day_bound = {p.id: not p.around_the_clock for p in self.phase_model.values()}
@@ -124,13 +122,7 @@ class Engine:
 
     def _create(self, act: Activity) -> ActivityRun:
         """The run of one activity instance, counted in its phase, not yet wired."""
-        run = ActivityRun(act, self.draw(act), self._bound(act))
-        self.runs[act.id] = run
-        self.unfinished += 1
-        phase = self.phases[act.phase]
-        run.phase = phase
-        phase.left += 1
-        return run
+        return self._create_all((act,))[0]
 
     def _wire(self, run: ActivityRun) -> None:
         """Count the dependencies of ``run``; release it when none is left."""
