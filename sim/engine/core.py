@@ -42,6 +42,8 @@ class Engine:
         self.scenario = scenario
         self.env = simpy.Environment(initial_time=0.0)
         self.timeout = self.env.timeout  # looked up once: each lookup builds a bound method
+        self._window: tuple[float, float] | None = None  # the last working window seen
+        self.finished = False  # all work done and no inject will add more
         self.recorder = Recorder()
         self.log = self.recorder.events.append
         self.clock = WorkingTime(scenario.calendar)
@@ -62,7 +64,6 @@ class Engine:
         self.freed: set[GroupState | ResourceState] = set()  # gained units since the last dispatch
         self.recheck_all = False
         self.wakeups: set[float] = set()
-        self.done = self.env.event()
         self.capped = False
         self.fired: set[str] = set()
         self.rule = scenario.dispatch
@@ -218,7 +219,9 @@ class Engine:
             ready.sort(key=_dispatch_key)
             self.ready_dirty = False
         now = self.env.now
-        window = self.clock.window(now)  # once per dispatch, not once per waiting activity
+        window = self._window
+        if window is None or not window[0] - EPS <= now < window[1] - EPS:
+            window = self._window = self.clock.window(now)  # the working window now, if any
         freed = self.freed
         recheck = self.recheck_all
         self.recheck_all = False
@@ -411,8 +414,8 @@ class Engine:
 
     def check_done(self) -> None:
         """End the run when all work is done and no inject will add more."""
-        if self.unfinished == 0 and self.pending_adds == 0 and not self.done.triggered:
-            self.done.succeed()
+        if self.unfinished == 0 and self.pending_adds == 0 and not self.finished:
+            self.finished = True
 
     def pause(self, run: ActivityRun, reason: str) -> None:
         """Stop running work, free its units, and queue the rest of its work."""
@@ -464,10 +467,10 @@ class Engine:
 
     def run(self) -> None:
         """Step until all work is done, nothing can happen any more, or the time cap."""
-        env, done, cap = self.env, self.done, self.time_cap
+        env, cap = self.env, self.time_cap
         self.check_done()
         step, peek = env.step, env.peek
-        while not done.triggered:
+        while not self.finished:
             when = peek()
             if self.dispatch_pending and when > env.now:  # the instant is over: dispatch
                 self._dispatch()
