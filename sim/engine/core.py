@@ -204,7 +204,7 @@ class Engine:
 
     # ------------------------------------------------------------ the dispatcher
 
-    def _dispatch(self, _event: Any = None) -> None:
+    def _dispatch(self) -> None:
         """Start every ready activity that can start now, in dispatch order.
 
         A waiting activity keeps the reason it was blocked for as long as that reason
@@ -280,34 +280,24 @@ class Engine:
                 # it fits until then (less a margin far above rounding error)
                 recheck_at = min(close, window[1] + EPS / 2 - remaining)
         run.recheck_at = recheck_at
+        return self.capacity_blocker(run)
+
+    def capacity_blocker(self, run: ActivityRun) -> tuple[str, str | None] | None:
+        """The group or resource that keeps ``run`` from starting now, calendar aside.
+
+        Notes it in ``run.blocked_on``, with the teams or units ``run`` needs of it.
+        """
         groups = self.groups
         for gid, teams in run.act.groups:
             group = groups[gid]
-            if group.down:
+            if group.down or group.free < teams:
                 run.blocked_on, run.blocked_need = group, teams
-                return ("group_unavailable", gid)
-            if group.free < teams:
-                run.blocked_on, run.blocked_need = group, teams
-                return ("group", gid)
+                return ("group_unavailable" if group.down else "group", gid)
         resources = self.resources
         for rid, amount in run.act.needs:
             res = resources[rid]
             if res.free < amount:
                 run.blocked_on, run.blocked_need = res, amount
-                return ("resource", rid)
-        return None
-
-    def capacity_blocker(self, run: ActivityRun) -> tuple[str, str | None] | None:
-        """The group or resource that keeps ``run`` from starting now, calendar aside."""
-        for gid, teams in run.act.groups:
-            group = self.groups[gid]
-            if group.down:
-                return ("group_unavailable", gid)
-            if group.free < teams:
-                return ("group", gid)
-        for rid, amount in run.act.needs:
-            res = self.resources[rid]
-            if res.free < amount:
                 return ("resource", rid)
         return None
 
@@ -342,23 +332,19 @@ class Engine:
                               None, None, act.phase)))
         self._schedule_end(run, window)
 
-    def _schedule_end(self, run: ActivityRun,
-                      window: tuple[float, float] | bool | None = False) -> None:
+    def _schedule_end(self, run: ActivityRun, window: tuple[float, float] | None) -> None:
         """Schedule the end of the running segment: finish, or pause at the end of the day.
 
-        ``window``: the working window at ``run.seg_start`` when the caller knows it.
+        ``window``: the working window at ``run.seg_start``.
         """
         now = self.env.now
         end = run.seg_start + run.remaining
         split = False
-        if run.bound and run.remaining > 0:
-            # a splittable activity, one longer than a day, or one a delay made run past the
-            # end of the day: its work pauses at the end of the day (a bound activity never
-            # works outside the working day)
-            if window is False:
-                window = self.clock.window(run.seg_start)
-            if isinstance(window, tuple) and end > window[1] + EPS:
-                end, split = window[1], True
+        # a splittable activity, one longer than a day, or one a delay made run past the
+        # end of the day: its work pauses at the end of the day (a bound activity never
+        # works outside the working day)
+        if run.bound and run.remaining > 0 and window is not None and end > window[1] + EPS:
+            end, split = window[1], True
         run.end_token += 1
         run.seg_end = end
         event = self.timeout(end - now if end > now else 0.0, (run, run.end_token, split))
@@ -438,7 +424,7 @@ class Engine:
         run.remaining += hours
         run.recheck_at = -INF  # its fit in the working day changed: check it again
         if run.state == RUNNING:
-            self._schedule_end(run)
+            self._schedule_end(run, self.clock.window(run.seg_start))
 
     def _dependency_met(self, run: ActivityRun, ready_from: float) -> None:
         run.dep_ready = max(run.dep_ready, ready_from)
@@ -475,7 +461,7 @@ class Engine:
             if self.dispatch_pending and when > env.now:  # the instant is over: dispatch
                 self._dispatch()
                 continue
-            if when == float("inf"):
+            if when == INF:
                 break  # nothing left to happen and work remains: stuck
             if when > cap:  # the clock runs to the cap, where the run stops as stuck
                 self.capped = True
