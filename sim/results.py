@@ -212,8 +212,8 @@ class _Trace:
     __slots__ = ("blocked", "end", "interruptions", "pause_at", "paused", "ready", "since",
                  "start", "waited_on", "work")
 
-    def __init__(self, ready: float | None) -> None:
-        self.ready = ready
+    def __init__(self) -> None:
+        self.ready: float | None = None
         self.start: float | None = None
         self.end: float | None = None
         self.work = 0.0
@@ -248,9 +248,7 @@ def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str,
         kind = ev[1]
         trace = traces.get(aid)
         if trace is None:
-            trace = traces[aid] = _Trace(ev[0] if kind == "ready" else None)
-            if kind == "ready":
-                continue
+            trace = traces[aid] = _Trace()
         if kind == "finish":
             trace.end = ev[0]
             trace.work = ev[6] or 0.0
@@ -402,34 +400,28 @@ def _all_steps(scenario: Scenario, events: Iterable[Event], *, resources: bool =
         elif kind == "pause" or kind == "finish":
             sign = -1
         elif kind == "capacity" and resources and ev[3] in capacity and ev[6] is not None:
-            rid, t = ev[3], ev[0]
+            rid = ev[3]
             capacity[rid] = int(ev[6])
-            steps = usage[rid]
-            row = (t, in_use[rid], capacity[rid])
-            if steps[-1][0] == t:
-                steps[-1] = row
-            else:
-                steps.append(row)
+            _put(usage[rid], (ev[0], in_use[rid], capacity[rid]))
             continue
         else:
             continue
         aid, t = ev[2], ev[0]
         for rid, amount in needs.get(aid, ()):  # type: ignore[arg-type]
-            used = in_use[rid] = in_use[rid] + sign * amount
-            steps = usage[rid]
-            row = (t, used, capacity[rid])
-            if steps[-1][0] == t:
-                steps[-1] = row
-            else:
-                steps.append(row)
+            in_use[rid] += sign * amount
+            _put(usage[rid], (t, in_use[rid], capacity[rid]))
         for gid, teams in uses.get(aid, ()):  # type: ignore[arg-type]
-            taken = busy[gid] = busy[gid] + sign * teams
-            gsteps = workload[gid]
-            if gsteps[-1][0] == t:
-                gsteps[-1] = (t, taken)
-            else:
-                gsteps.append((t, taken))
+            busy[gid] += sign * teams
+            _put(workload[gid], (t, busy[gid]))
     return usage, workload
+
+
+def _put(steps: list[Any], row: tuple[Any, ...]) -> None:
+    """Append a step, or replace the last one when it is at the same time."""
+    if steps[-1][0] == row[0]:
+        steps[-1] = row
+    else:
+        steps.append(row)
 
 
 def _all_activities(scenario: Scenario) -> list[Activity]:
