@@ -121,7 +121,7 @@ def _nan(x: float | None) -> float:
 def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Record:
     """Reduce a run to its record."""
     phases = result.phases
-    index = layout.index or {a: i for i, a in enumerate(layout.activities)}
+    index = layout.index
     chain = critical_chain(result, layout.chain)
     return Record(
         index=result.replication,

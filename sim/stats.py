@@ -241,7 +241,7 @@ class RankCorrelation:
         self.k = inputs
         self.warmup = warmup
         self.bins = bins
-        self.rows: list[tuple[Sequence[float] | NDArray[np.float64], float]] = []
+        self.rows: list[tuple[NDArray[np.float64], float]] = []
         self.x_edges: list[NDArray[np.float64]] = []
         self.y_edges: NDArray[np.float64] | None = None
         self.joint: list[NDArray[np.int64]] = []
@@ -250,32 +250,22 @@ class RankCorrelation:
         self.n = 0
 
     def add(self, xs: Sequence[float], y: float) -> None:
-        self.n += 1
-        if self.y_edges is None:
-            self.rows.append((tuple(xs), y))
-            if len(self.rows) >= self.warmup:
-                self._freeze()
-            return
-        self._count(xs, y)
+        self.add_rows([xs], [y])
 
     def add_rows(self, xs: Sequence[Sequence[float]] | NDArray[np.float64],
                  ys: Sequence[float]) -> None:
-        """:meth:`add` for each ``(xs[i], ys[i])`` in turn, counted in one go after the
-        warm-up (the same counts)."""
+        """:meth:`add` for each ``(xs[i], ys[i])`` in turn: rows kept during the warm-up,
+        then counted in one go (the same counts)."""
         i = 0
-        if self.y_edges is None:  # the warm-up: keep the rows
-            i = min(len(ys), max(0, self.warmup - len(self.rows)))
+        if self.y_edges is None:  # the warm-up: keep the rows (at least the one that ends it)
+            i = min(len(ys), max(1, self.warmup - len(self.rows)))
             self.rows.extend(zip(np.asarray(xs[:i], dtype=float).reshape(i, self.k),
                                  ys[:i], strict=True))
             self.n += i
             if len(self.rows) >= self.warmup:
                 self._freeze()
-            while self.y_edges is None and i < len(ys):  # a warm-up of 0 rows
-                self.add(xs[i], ys[i])
-                i += 1
-        if i == len(ys):
-            return
-        self._count_rows(xs[i:], ys[i:])
+        if i < len(ys):
+            self._count_rows(xs[i:], ys[i:])
 
     def _count_rows(self, xs: Sequence[Sequence[float]] | NDArray[np.float64],
                     ys: Sequence[float]) -> None:
@@ -309,16 +299,6 @@ class RankCorrelation:
         self.n -= len(rows)  # counted again below
         self._count_rows(np.array([r[0] for r in rows], dtype=float).reshape(len(rows), self.k),
                          [r[1] for r in rows])
-
-    def _count(self, xs: Sequence[float], y: float) -> None:
-        assert self.y_edges is not None
-        assert self._x_table is not None and self._joint is not None
-        yi = int(np.searchsorted(self.y_edges, y, side="right"))
-        # the bin of each input: how many of its edges are <= x (searchsorted, side right)
-        x = np.asarray(xs, dtype=float)
-        xi = (self._x_table <= x[:, None]).sum(axis=1)
-        xi = np.where(np.isnan(x), self._lens, np.minimum(xi, self._lens))  # NaN sorts last
-        self._joint[self._inputs, xi, yi] += 1
 
     def coefficients(self) -> list[float]:
         """One Spearman coefficient per input (0 where an input or the output is constant)."""
@@ -384,38 +364,24 @@ class QuantileTable:
         self.counts: NDArray[np.int64] | None = None
         self.under = np.zeros(cells, dtype=np.int64)
         self.over = np.zeros(cells, dtype=np.int64)
-        self._index = np.arange(cells)
 
     def add(self, values: Sequence[float] | NDArray[np.float64]) -> None:
-        x = np.asarray(values, dtype=float)
-        seen = ~np.isnan(x)
-        self.n += seen
-        self.low = np.fmin(self.low, x)
-        self.high = np.fmax(self.high, x)
-        if self.counts is None:
-            self.rows.append(x)
-            if len(self.rows) >= self.warmup:
-                self._freeze()
-            return
-        self._count(x, seen)
+        self.add_rows([values])
 
-    def add_rows(self, rows: Sequence[Sequence[float]] | NDArray[np.float64]) -> None:
-        """:meth:`add` for each row in turn, counted in one go after the warm-up (the same
-        counts)."""
+    def add_rows(self, rows: Sequence[Sequence[float] | NDArray[np.float64]]
+                 | NDArray[np.float64]) -> None:
+        """:meth:`add` for each row in turn: rows kept during the warm-up, then counted in
+        one go (the same counts)."""
         x = np.asarray(rows, dtype=float).reshape(len(rows), self.cells)
-        if self.counts is None:  # the warm-up: keep the rows
-            room = max(0, self.warmup - len(self.rows))
+        if self.counts is None:  # the warm-up: keep the rows (at least the one that ends it)
+            room = max(1, self.warmup - len(self.rows))
             head, x = x[:room], x[room:]
             self._seen(head)
             self.rows.extend(head)
             if len(self.rows) >= self.warmup:
                 self._freeze()
-            while self.counts is None and len(x):  # a warm-up of 0 rows
-                self.add(x[0])
-                x = x[1:]
-        if not len(x):
-            return
-        self._count(x, self._seen(x))
+        if len(x):
+            self._count(x, self._seen(x))
 
     def _seen(self, x: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Count the values of rows ``x`` into ``n``, ``low`` and ``high``."""
@@ -441,18 +407,13 @@ class QuantileTable:
             self._count(data, ~np.isnan(data))
 
     def _count(self, x: NDArray[np.float64], seen: NDArray[np.bool_]) -> None:
-        """Count one row (1-d) or many rows (2-d) of values into the bins."""
+        """Count rows of values (rows x cells) into the bins."""
         assert self.lo is not None and self.width is not None and self.counts is not None
         with np.errstate(invalid="ignore"):
             idx = np.floor((x - self.lo) / self.width)
         below = seen & (idx < 0)
         above = seen & (idx >= self.bins)
         inside = seen & ~below & ~above
-        if x.ndim == 1:
-            self.under += below
-            self.over += above
-            self.counts[self._index[inside], idx[inside].astype(np.int64)] += 1
-            return
         self.under += below.sum(axis=0)
         self.over += above.sum(axis=0)
         rows, cells = np.nonzero(inside)
