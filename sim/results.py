@@ -468,28 +468,36 @@ def _group_rows(scenario: Scenario, events: Sequence[Event],
     rows = {}
     for group in scenario.groups:
         busy_by_day = by_day(all_steps[group.id], end, days)
-        down = 0.0
-        since = 0.0
-        depth = 0  # group_unavailable injects in force (they may overlap)
-        for ev in unavailable:
-            if ev.group != group.id:
-                continue
-            if ev.kind == "group_unavailable":
-                if depth == 0:
-                    since = ev.t
-                depth += 1
-            elif ev.kind == "group_available" and depth > 0:
-                depth -= 1
-                if depth == 0:
-                    down += ev.t - since
-        if depth > 0:
-            down += max(0.0, end - since)
+        down = sum(hi - lo for lo, hi in unavailable_spans(unavailable, group.id, end))
         rows[group.id] = GroupRow(
             id=group.id, name=group.name, teams=group.teams, busy_team_h=sum(busy_by_day),
             busy_by_day=tuple(busy_by_day), wait_h=waits.get(("group", group.id), 0.0),
             unavailable_h=down,
         )
     return rows
+
+
+def unavailable_spans(events: Iterable[Event], group_id: str,
+                      end: float) -> list[tuple[float, float]]:
+    """Intervals in which the group took part in nothing (``group_unavailable`` injects,
+    which may overlap); one still open at the end of the log runs to ``end``."""
+    spans: list[tuple[float, float]] = []
+    since = 0.0
+    depth = 0  # group_unavailable injects in force
+    for ev in events:
+        if ev.group != group_id:
+            continue
+        if ev.kind == "group_unavailable":
+            if depth == 0:
+                since = ev.t
+            depth += 1
+        elif ev.kind == "group_available" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((since, ev.t))
+    if depth > 0:
+        spans.append((since, max(since, end)))
+    return spans
 
 
 def _phase_rows(scenario: Scenario, rows: Sequence[ActivityRow]) -> dict[str, PhaseRow]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.results import RunResult, usage_steps
+from sim.results import RunResult, unavailable_spans, usage_steps
 from sim.scenario.model import Activity, Calendar, Resource
 
 EPS = 1e-9
@@ -76,24 +76,7 @@ def inject_hits(result: RunResult) -> list[InjectHit]:
 
 def group_unavailable_spans(result: RunResult, group_id: str) -> list[tuple[float, float]]:
     """Intervals in which the group took part in nothing (group_unavailable injects)."""
-    spans: list[tuple[float, float]] = []
-    since: float | None = None
-    depth = 0
-    for ev in result.events:
-        if ev.group != group_id:
-            continue
-        if ev.kind == "group_unavailable":
-            if depth == 0:
-                since = ev.t
-            depth += 1
-        elif ev.kind == "group_available" and depth > 0:
-            depth -= 1
-            if depth == 0 and since is not None:
-                spans.append((since, ev.t))
-                since = None
-    if since is not None:
-        spans.append((since, max(since, result.end_h)))
-    return spans
+    return unavailable_spans(result.events, group_id, result.end_h)
 
 
 def chart_end(result: RunResult, plan: RunResult | None = None) -> float:
