@@ -120,13 +120,7 @@ def _fit_figure(fig: Figure, ax: Axes, rows: Sequence[Row], *, levels: int, lege
     row_h = _row_height(n)
     size = _label_size(row_h)
     ax.set_ylim(n - 0.5, -0.5)  # first row at the top
-    ax.set_yticks([])
-    to_text = blended_transform_factory(ax.transAxes, ax.transData)
-    for k, row in enumerate(rows):
-        ax.text(-0.006, k, style.plain(row.label), transform=to_text, ha="right", va="center",
-                fontsize=size, color=style.INK, clip_on=False,
-                fontweight="bold" if row.kind == "phase" else "normal")
-    _row_rules(ax, rows)
+    row_labels(ax, rows, size)
     longest = max((len(r.label) * (1.1 if r.kind == "phase" else 1.0) for r in rows), default=4)
     left = 0.25 + style.text_width(int(longest) + 1, size)
     legend_chars = max(len(t.get_text()) for t in legend.get_texts())
@@ -155,6 +149,17 @@ def _rows_as_ticks(ax: Axes, rows: Sequence[Row]) -> None:
         if row.kind == "phase":
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
+    _row_rules(ax, rows)
+
+
+def row_labels(ax: Axes, rows: Sequence[Row], size: float) -> None:
+    """Row labels left of the plot (phase rows in bold) and the rules between blocks."""
+    ax.set_yticks([])
+    to_text = blended_transform_factory(ax.transAxes, ax.transData)
+    for k, row in enumerate(rows):
+        ax.text(-0.006, k, style.plain(row.label), transform=to_text, ha="right", va="center",
+                fontsize=size, color=style.INK, clip_on=False,
+                fontweight="bold" if row.kind == "phase" else "normal")
     _row_rules(ax, rows)
 
 

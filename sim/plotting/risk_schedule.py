@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
@@ -13,11 +12,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
-from matplotlib.transforms import blended_transform_factory
 
 from sim.plotting import style
+from sim.plotting.gantt import row_labels
 from sim.plotting.risk import GREEN, LEGEND_W, empty_figure, frame, legend_right, titled
-from sim.plotting.rows import MAX_ROWS, Row, activity_layout
+from sim.plotting.rows import MAX_ROWS, activity_layout
 from sim.results import RunResult
 from sim.timefmt import format_time
 
@@ -110,7 +109,7 @@ def risk_gantt(result: EnsembleResult, plan: RunResult, ax: Axes | None = None, 
     ax.set_xlabel(style.time_axis_label(sc), fontsize=style.LABEL_SIZE)
     ax.set_ylim(n - 0.5, -0.5)
     if own:
-        _row_labels(ax, rows, label_size)
+        row_labels(ax, rows, label_size)
     else:
         ax.set_yticks(range(len(rows)), [style.plain(r.label) for r in rows],
                       fontsize=style.TICK_SIZE)
@@ -130,19 +129,6 @@ def risk_gantt(result: EnsembleResult, plan: RunResult, ax: Axes | None = None, 
     _colour_bar(fig, ax, norm)
     titled(fig, ax, own, full)
     return fig
-
-
-def _row_labels(ax: Axes, rows: Sequence[Row], size: float) -> None:
-    ax.set_yticks([])
-    to_text = blended_transform_factory(ax.transAxes, ax.transData)
-    for k, row in enumerate(rows):
-        ax.text(-0.006, k, style.plain(row.label), transform=to_text, ha="right", va="center",
-                fontsize=size, color=style.INK, clip_on=False,
-                fontweight="bold" if row.kind == "phase" else "normal")
-    ys = [k - 0.5 for k, row in enumerate(rows) if k and row.kind == "phase"]
-    if ys:
-        ax.hlines(ys, 0, 1, transform=ax.get_yaxis_transform(), colors=style.GRID,
-                  linewidth=0.8, zorder=0.5)
 
 
 def _phase_marks(ax: Axes, scenario: Scenario, blocks: dict[str, tuple[int, int]]) -> None:
