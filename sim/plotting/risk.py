@@ -38,6 +38,7 @@ ORANGE = style.OKABE_ITO["orange"]
 GREEN = style.OKABE_ITO["bluish_green"]
 MUTED = "#9a9a9a"
 LEGEND_W = 2.6  # inches right of a plot for its legend
+END_PLOT_W = 8.6  # inches: the plot of an end-time chart
 QUANTILE_STYLE = {0.1: ":", 0.5: "-", 0.9: "--"}
 _TIME_STEPS = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0, 48.0, 72.0, 168.0)
 
@@ -129,6 +130,22 @@ def label_levels(marks: Sequence[tuple[float, str]], hours_per_inch: float) -> l
     return levels
 
 
+def end_time_frame(ax: Axes | None, marks: Sequence[tuple[float, str, str, str, str]],
+                   span_h: float, title: str) -> tuple[Figure, Axes, bool, list[int]]:
+    """The frame of an end-time chart: a figure of its own unless ``ax`` is given, room
+    above the plot for the labels of ``marks`` (spread over ``span_h`` hours), and those
+    labels' levels. Returns ``(figure, axes, own figure?, levels)``."""
+    levels = label_levels([(x, t) for x, t, *_ in marks], span_h / END_PLOT_W)
+    own = ax is None
+    if ax is None:
+        fig, ax = frame((END_PLOT_W, 3.4), left=0.8, right=0.85 + LEGEND_W, bottom=0.6,
+                        top=style.title_height(title) + 0.25 + 0.14 * (max(levels) + 1))
+    else:
+        fig = style.figure_of(ax)
+    style.style_axes(ax)
+    return fig, ax, own, levels
+
+
 def draw_marks(ax: Axes, marks: Sequence[tuple[float, str, str, str, str]],
                levels: Sequence[int]) -> None:
     """Vertical lines ``(x, label, linestyle, colour, gid)`` labelled above the axes."""
@@ -218,19 +235,11 @@ def end_time_histogram(result: EnsembleResult, ax: Axes | None = None) -> Figure
                      f"p{int(p * 100)}") for p, q in quantiles.items()]
                    + ([(deadline, f"planned end {format_time(deadline)}", "-.", style.ALERT,
                         "planned-end")] if lo <= deadline <= hi else []))
-    plot_w = 8.6
-    levels = label_levels([(x, t) for x, t, *_ in marks], (hi - lo) / plot_w)
     lo_ci, hi_ci = st.on_time.ci()
     full = (f"{title}\nP(on time by {format_time(deadline)}) {pct(st.on_time.p)} "
             f"(95% CI {pct(lo_ci)}–{pct(hi_ci)}) · mean {format_time(st.end.mean)} "
             f"± {format_duration(st.end.half_width())} · seed {result.seed}")
-    own = ax is None
-    if ax is None:
-        fig, ax = frame((plot_w, 3.4), left=0.8, right=0.85 + LEGEND_W, bottom=0.6,
-                        top=style.title_height(full) + 0.25 + 0.14 * (max(levels) + 1))
-    else:
-        fig = style.figure_of(ax)
-    style.style_axes(ax)
+    fig, ax, own, levels = end_time_frame(ax, marks, hi - lo, full)
     late = (edges[:-1] + edges[1:]) / 2 > deadline + 1e-9
     bars = ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", zorder=2,
                   color=[style.ALERT if x else SKY for x in late], edgecolor="white",

@@ -30,11 +30,11 @@ from sim.plotting.risk import (
     dark,
     draw_marks,
     empty_figure,
+    end_time_frame,
     end_view,
     frame,
     histogram_bins,
     hours_axis,
-    label_levels,
     legend_right,
     off_view,
     pct,
@@ -82,17 +82,9 @@ def compare_end_times(result: CompareResult, ax: Axes | None = None, *,
             marks.append((d, f"planned end{who} {format_time(d)}", "-.", style.ALERT,
                           "planned-end"))
     marks.sort()
-    plot_w = 8.6
-    levels = label_levels([(x, t) for x, t, *_ in marks], (hi - lo) / plot_w)
     full = (f"{title}\n{variant_words(result, labels)}\n{a.n} paired runs, seed {a.seed} · "
             f"P(on time) A {pct(a.stats.on_time.p)}, B {pct(b.stats.on_time.p)}")
-    own = ax is None
-    if ax is None:
-        fig, ax = frame((plot_w, 3.4), left=0.8, right=0.85 + LEGEND_W, bottom=0.6,
-                        top=style.title_height(full) + 0.25 + 0.14 * (max(levels) + 1))
-    else:
-        fig = style.figure_of(ax)
-    style.style_axes(ax)
+    fig, ax, own, levels = end_time_frame(ax, marks, hi - lo, full)
     twin = ax.twinx()
     twin.spines["top"].set_visible(False)
     peak = 1.0
