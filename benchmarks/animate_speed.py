@@ -34,12 +34,14 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from charts_speed import verdict, whole_run  # noqa: E402  (the same whole-process timing)
+from charts_speed import (  # noqa: E402  (the same scenario choice and process timing)
+    pick_scenario,
+    verdict,
+    whole_run,
+)
 
 SIZE_TARGET_MB = 10.0
 TIME_TARGET_S = 30.0
-DEFAULT = REPO / "scenarios" / "kazind21.yaml"
-FALLBACK = REPO / "scenarios" / "training_week.yaml"
 TABLETOP = Path(sys.executable).with_name("tabletop")
 
 COLD = r"""
@@ -64,20 +66,6 @@ with tempfile.TemporaryDirectory() as out:
                       "seconds": sum(s.seconds for s in specs),
                       "injects": sum(1 for s in specs if s.hits)}))
 """
-
-
-def pick_scenario(requested: str | None) -> tuple[Path, str]:
-    from sim.scenario import ScenarioError, load_scenario
-
-    if requested:
-        return Path(requested), ""
-    try:
-        load_scenario(DEFAULT)
-    except ScenarioError as exc:
-        first = exc.problems[0].format() if exc.problems else "invalid"
-        return FALLBACK, (f"NOTE: {DEFAULT.name} does not validate ({len(exc.problems)} "
-                          f"problems, first: {first}); measured {FALLBACK.name} instead")
-    return DEFAULT, ""
 
 
 def cold(file: Path, repeat: int) -> dict[str, Any]:
