@@ -95,3 +95,20 @@ def test_bad_dpi_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert stop.value.code == 2
     assert "choose a resolution between 20 and 1200 dpi" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("command", [
+    ["run", str(WEEK), "--no-charts"],
+    ["mc", str(WEEK), "-n", "3", "--no-charts"],
+    ["compare", str(WEEK), str(WEEK), "-n", "3", "--no-charts"],
+    ["sweep", str(WEEK), "--vary", "resources.conference_room.capacity=1,2", "-n", "2"],
+])
+def test_an_output_path_that_cannot_be_written_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    blocker = tmp_path / "a-file"  # --out names a file: nothing can be written under it
+    blocker.write_text("not a directory\n")
+    assert main([*command, "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write under {blocker}" in err
+    assert "internal error" not in err
+    assert blocker.read_text() == "not a directory\n"

@@ -129,3 +129,23 @@ def jobs_value(jobs: int) -> int:
     if jobs < 0:
         raise UsageError(f"--jobs must be 0 (all cores) or more (got {jobs})")
     return jobs if jobs > 0 else default_jobs()
+
+
+def write_run_dir(out: str, stem: str, write: Callable[[Path], None], name: str | None,
+                  what: str) -> Path:
+    """A new directory under ``out`` (named from ``stem``, or ``name``) filled by ``write``,
+    completely or not at all; says where it went (``what`` directory: ...).
+
+    A directory that exists already or cannot be written is a usage error (exit 2).
+    """
+    from sim.cli import UsageError
+    from sim.rundir import RunDirError, new_run_dir
+
+    try:
+        path = new_run_dir(Path(out), stem, write, name=name)
+    except RunDirError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write under {out}: {exc.strerror or exc}") from None
+    print(f"  {what} directory: {path}")
+    return path

@@ -15,6 +15,7 @@ from sim.commands.common import (
     load_scenario_arg,
     progress_bar,
     scenario_copy_name,
+    write_run_dir,
 )
 from sim.timefmt import format_duration, format_time
 
@@ -143,7 +144,6 @@ def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any],
 def cmd_mc(args: argparse.Namespace) -> int:
     from sim.cli import EXIT_INPUT, EXIT_OK, UsageError
     from sim.ensemble import ensemble
-    from sim.rundir import RunDirError, new_run_dir
 
     _check_n(args.n)
     check_seed(args.seed)
@@ -163,22 +163,18 @@ def cmd_mc(args: argparse.Namespace) -> int:
     stem = f"{Path(scenario.file).stem}-mc{args.n}-seed{result.seed}"
     if result.missing:
         stem += "-INCOMPLETE"
-    try:
-        out = new_run_dir(Path(args.out), stem,
-                          lambda d: _write_ensemble(result, d, text, args.precision, args,
-                                                    scenario_copy_name(scenario, args.set)),
-                          name=args.name)
-    except RunDirError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"  ensemble directory: {out}")
+    write_run_dir(args.out, stem,
+                  lambda d: _write_ensemble(result, d, text, args.precision, args,
+                                            scenario_copy_name(scenario, args.set)),
+                  args.name, "ensemble")
     return EXIT_INPUT if result.missing else EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from sim.cli import EXIT_INPUT, EXIT_OK, UsageError
+    from sim.cli import EXIT_INPUT, EXIT_OK
     from sim.compare import compare
     from sim.risk import risk_summary
-    from sim.rundir import RunDirError, new_run_dir, write_json
+    from sim.rundir import write_json
 
     _check_n(args.n)
     check_seed(args.seed)
@@ -214,20 +210,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             write_compare_report(result, out, set_a=args.set, set_b=args.set + args.set_b,
                                  formats=args.format, dpi=args.dpi)
 
-    try:
-        stem = f"compare-{Path(a.file).stem}-{Path(b.file).stem}"
-        out = new_run_dir(Path(args.out), stem + ("" if result.complete else "-INCOMPLETE"),
-                          write, name=args.name)
-    except RunDirError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"  comparison directory: {out}")
+    stem = f"compare-{Path(a.file).stem}-{Path(b.file).stem}"
+    write_run_dir(args.out, stem + ("" if result.complete else "-INCOMPLETE"), write,
+                  args.name, "comparison")
     return EXIT_OK if result.complete else EXIT_INPUT
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.cli import EXIT_OK, UsageError
     from sim.overrides import OverrideError, apply_overrides, parse_override, parse_values
-    from sim.rundir import RunDirError, new_run_dir, write_csv, write_json
+    from sim.rundir import write_csv, write_json
     from sim.scenario import ScenarioError
     from sim.sweep import KPIS, grid, sweep
 
@@ -277,12 +269,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                            n=args.n, seed=results[0].result.seed if results else None,
                            formats=args.format, dpi=args.dpi)
 
-    try:
-        out = new_run_dir(Path(args.out), f"sweep-{Path(scenario.file).stem}", write,
-                          name=args.name)
-    except RunDirError as exc:
-        raise UsageError(str(exc)) from None
-    print(f"  sweep directory: {out}")
+    write_run_dir(args.out, f"sweep-{Path(scenario.file).stem}", write, args.name, "sweep")
     return EXIT_OK
 
 

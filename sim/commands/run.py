@@ -13,6 +13,7 @@ from sim.commands.common import (
     check_seed,
     load_scenario_arg,
     scenario_copy_name,
+    write_run_dir,
 )
 from sim.timefmt import format_duration, format_time
 
@@ -59,9 +60,9 @@ def summary_text(result: RunResult) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.cli import EXIT_INPUT, EXIT_OK, UsageError
+    from sim.cli import EXIT_INPUT, EXIT_OK
     from sim.engine import simulate
-    from sim.rundir import RunDirError, new_run_dir, write_run_tables
+    from sim.rundir import write_run_tables
 
     scenario, text, _source = load_scenario_arg(args.file, args.set)
     check_seed(args.seed)
@@ -81,13 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if getattr(args, "animate", False):
             write_animation_or_warn(result, out)
 
-    try:
-        out = new_run_dir(Path(args.out), stem, write, name=args.name)
-    except RunDirError as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write under {args.out}: {exc.strerror or exc}") from None
-    print(f"  run directory: {out}")
+    write_run_dir(args.out, stem, write, args.name, "run")
     return EXIT_INPUT if result.stuck else EXIT_OK
 
 
