@@ -15,6 +15,7 @@ from sim.scenario.model import Activity, Scenario
 from sim.timefmt import WorkingTime
 
 EPS = 1e-9
+_new = tuple.__new__
 
 
 class ActivityRow(NamedTuple):
@@ -181,17 +182,17 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
         for a in inject.activities:
             acts[a.id] = a
             added_by[a.id] = inject.id
-    traces, held = _traces(events)
+    traces, held, others = _traces(events)
     per_act = _activity_rows(traces, acts, added_by)
     end = max((r.end_h for r in per_act if r.end_h is not None), default=0.0)
     stuck = tuple({"activity": e.activity or "", "reason": e.reason or ""}
-                  for e in events if e.kind == "stuck")
+                  for e in others if e[1] == "stuck")
     if stuck:
         end = max(end, events[-1].t if events else 0.0)
     waits, calendar_wait = _waits(traces, held, end)
     usage, workload = _all_steps(scenario, events)
     resources = _resource_rows(scenario, usage, end, waits)
-    groups = _group_rows(scenario, events, workload, end, waits)
+    groups = _group_rows(scenario, others, workload, end, waits)
     ranking = sorted(
         (Bottleneck(kind, ident, hours) for (kind, ident), hours in waits.items() if hours > EPS),
         key=lambda b: (-b.wait_h, b.kind, b.id),
@@ -207,22 +208,22 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
 
 
 class _Trace:
-    """What the log says about one activity instance, gathered in one pass."""
+    """What the log says about one activity instance, gathered in one pass.
 
-    __slots__ = ("blocked", "end", "interruptions", "pause_at", "paused", "ready", "since",
-                 "start", "waited_on", "work")
+    The defaults are class attributes, so making one costs no attribute writes: most
+    activities change only a few of them.
+    """
 
-    def __init__(self) -> None:
-        self.ready: float | None = None
-        self.start: float | None = None
-        self.end: float | None = None
-        self.work = 0.0
-        self.paused = 0.0
-        self.pause_at: float | None = None
-        self.interruptions = 0
-        self.blocked: tuple[str, str] | None = None  # what holds it now, since `since`
-        self.since = 0.0
-        self.waited_on: dict[tuple[str, str], float] | None = None
+    ready: float | None = None
+    start: float | None = None
+    end: float | None = None
+    work = 0.0
+    paused = 0.0
+    pause_at: float | None = None
+    interruptions = 0
+    blocked: tuple[str, str] | None = None  # what holds it now, since `since`
+    since = 0.0
+    waited_on: dict[tuple[str, str], float] | None = None
 
 
 def _blocked_by(ev: Event) -> tuple[str, str]:
@@ -233,17 +234,21 @@ def _blocked_by(ev: Event) -> tuple[str, str]:
     return ("calendar" if ev[7] == "fit" else ev[7] or "calendar", "")
 
 
-def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str, str], float]]:
-    """Each activity's trace, and the hours of waiting per reason while it was held.
+def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str, str], float],
+                                              list[Event]]:
+    """Each activity's trace, the hours of waiting per reason while it was held, and the
+    few records about no activity, or about its being stuck, in log order.
 
     Hours still open at the end of the log (an activity that never started) are left
     to the caller, which knows where the run ends.
     """
     traces: dict[str, _Trace] = {}
     waits: dict[tuple[str, str], float] = defaultdict(float)
+    others: list[Event] = []
     for ev in events:
         aid = ev[2]
         if aid is None:
+            others.append(ev)
             continue
         kind = ev[1]
         trace = traces.get(aid)
@@ -261,8 +266,11 @@ def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str,
             trace.pause_at = ev[0]
             trace.interruptions += 1
             continue
-        if kind not in ("blocked", "start", "resume", "stuck"):
-            continue
+        if kind not in ("blocked", "start", "resume"):
+            if kind == "stuck":
+                others.append(ev)
+            else:
+                continue
         t = ev[0]
         held = trace.blocked
         if held is not None:  # the reason it was held for ends now
@@ -273,15 +281,17 @@ def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str,
                     trace.waited_on = {}
                 trace.waited_on[held] = trace.waited_on.get(held, 0.0) + spent
             trace.blocked = None
-        if kind == "blocked":
-            trace.blocked, trace.since = _blocked_by(ev), t
+        if kind == "blocked":  # _blocked_by, inline: a third of the records
+            trace.since = t
+            trace.blocked = (("resource", ev[3]) if ev[3] else ("group", ev[4]) if ev[4]
+                             else _blocked_by(ev))
         elif kind == "start":
             if trace.start is None:
                 trace.start = t
         elif trace.pause_at is not None:  # resume, or stuck while paused
             trace.paused += t - trace.pause_at
             trace.pause_at = None
-    return traces, waits
+    return traces, waits, others
 
 
 def _activity_rows(traces: dict[str, _Trace], acts: dict[str, Activity],
@@ -299,14 +309,18 @@ def _activity_rows(traces: dict[str, _Trace], acts: dict[str, Activity],
         if aid in added_by and r is None and s is None:
             continue
         top = ""
-        if trace.waited_on:
-            kind, ident = max(trace.waited_on.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        waited_on = trace.waited_on
+        if waited_on:
+            if len(waited_on) == 1:
+                (kind, ident), = waited_on
+            else:
+                kind, ident = max(waited_on.items(), key=lambda kv: (kv[1], kv[0]))[0]
             top = f"{kind}:{ident}" if ident else kind
-        rows.append(ActivityRow(
+        rows.append(_new(ActivityRow, (  # NamedTuple's own __new__ is a Python function
             aid, act.base_id, act.name, act.phase, r, s, trace.end, trace.work,
             (s - r) if (s is not None and r is not None) else 0.0,
             trace.paused, trace.interruptions, top, added_by.get(aid),
-        ))
+        )))
     return rows
 
 
@@ -411,8 +425,12 @@ def _all_steps(scenario: Scenario, events: Iterable[Event], *, resources: bool =
             in_use[rid] += sign * amount
             _put(usage[rid], (t, in_use[rid], capacity[rid]))
         for gid, teams in uses.get(aid, ()):  # type: ignore[arg-type]
-            busy[gid] += sign * teams
-            _put(workload[gid], (t, busy[gid]))
+            value = busy[gid] = busy[gid] + sign * teams
+            steps = workload[gid]  # _put, inline: the most frequent step
+            if steps[-1][0] == t:
+                steps[-1] = (t, value)
+            else:
+                steps.append((t, value))
     return usage, workload
 
 
@@ -463,6 +481,7 @@ def _resource_rows(scenario: Scenario, all_steps: dict[str, list[tuple[float, in
 def _group_rows(scenario: Scenario, events: Sequence[Event],
                 all_steps: dict[str, list[tuple[float, int]]], end: float,
                 waits: dict[tuple[str, str], float]) -> dict[str, GroupRow]:
+    """``events``: the log, or at least its group_unavailable and group_available records."""
     unavailable = [ev for ev in events if ev[1] in ("group_unavailable", "group_available")]
     days = max(scenario.days, int(end // 24) + 1)
     rows = {}

@@ -7,6 +7,7 @@ nothing. Time is in hours from D1 00:00.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import simpy
@@ -30,8 +31,7 @@ _new = tuple.__new__  # builds an event record without NamedTuple's keyword hand
 INF = float("inf")
 
 
-def _dispatch_key(run: ActivityRun) -> tuple[float, ...]:
-    return run.key
+_dispatch_key = attrgetter("key")
 
 
 class Engine:
@@ -42,6 +42,7 @@ class Engine:
         self.scenario = scenario
         self.env = simpy.Environment(initial_time=0.0)
         self.timeout = self.env.timeout  # looked up once: each lookup builds a bound method
+        self._on_segment_over = self._segment_over
         self._window: tuple[float, float] | None = None  # the last working window seen
         self.finished = False  # all work done and no inject will add more
         self.recorder = Recorder()
@@ -57,7 +58,6 @@ class Engine:
         self.runs: dict[str, ActivityRun] = {}
         self.ready: list[ActivityRun] = []
         self.ready_dirty = False
-        self.running: set[ActivityRun] = set()
         self.unfinished = 0
         self.pending_adds = 0
         self.dispatch_pending = False
@@ -67,6 +67,7 @@ class Engine:
         self.capped = False
         self.fired: set[str] = set()
         self.rule = scenario.dispatch
+        self.fifo = scenario.dispatch == "fifo"
         plan = scenario.critical_path if scenario.dispatch == "critical_path" else None
         self.latest_start = plan.latest_start if plan else {}
         for phase_model in scenario.phases:
@@ -109,10 +110,14 @@ class Engine:
         runs, phases, draw = self.runs, self.phases, self.draw
         always = {rid for rid, res in self.resources.items() if res.always}
         day_bound = {p.id: not p.around_the_clock for p in self.phase_model.values()}
+        rule, latest = self.rule, self.latest_start
         created = []
         for act in acts:
             bound = day_bound[act.phase] or any(r not in always for r, _ in act.needs)
             run = ActivityRun(act, draw(act), bound)
+            # the dispatch key it will have when it becomes ready (fifo: set then)
+            run.key = (1.0, latest.get(act.id, 0.0) if rule == "critical_path"
+                       else -act.priority if rule == "priority" else 0.0, float(act.order))
             runs[act.id] = run
             phase = phases[act.phase]
             run.phase = phase
@@ -128,7 +133,7 @@ class Engine:
     def _wire(self, run: ActivityRun) -> None:
         """Count the dependencies of ``run``; release it when none is left."""
         act = run.act
-        now = self.env.now
+        now = self.env._now
         for dep in act.after:
             if dep.on_phase:
                 target_phase = self.phases[dep.target]
@@ -166,7 +171,7 @@ class Engine:
     def _wake_at(self, t: float) -> None:
         if t not in self.wakeups:
             self.wakeups.add(t)
-            self.at(t - self.env.now, lambda _e: self._woken(t))
+            self.at(t - self.env._now, lambda _e: self._woken(t))
 
     def _woken(self, t: float) -> None:
         self.wakeups.discard(t)
@@ -182,16 +187,17 @@ class Engine:
             when = not_before
         if run.phase is not None and run.phase.start > when:
             when = run.phase.start
-        if when > self.env.now + EPS:
-            self.at(when - self.env.now, lambda _e: self._make_ready(run))
+        if when > self.env._now + EPS:
+            self.at(when - self.env._now, lambda _e: self._make_ready(run))
         else:
             self._make_ready(run)
 
     def _make_ready(self, run: ActivityRun) -> None:
-        now = self.env.now
+        now = self.env._now
         run.state = READY
         run.ready_at = now
-        run.key = self._key(run)
+        if self.fifo:  # the other rules' keys were set when the run was created
+            run.key = self._key(run)
         act = run.act
         self.log(_new(Event, (now, "ready", act.id, None, None, None, None, None, act.phase)))
         self.ready.append(run)
@@ -218,7 +224,7 @@ class Engine:
         if self.ready_dirty:
             ready.sort(key=_dispatch_key)
             self.ready_dirty = False
-        now = self.env.now
+        now = self.env._now
         window = self._window
         if window is None or not window[0] - EPS <= now < window[1] - EPS:
             window = self._window = self.clock.window(now)  # the working window now, if any
@@ -327,7 +333,6 @@ class Engine:
         run.state = RUNNING
         run.blocked = None
         run.seg_start = now
-        self.running.add(run)
         self.log(_new(Event, (now, "resume" if resumed else "start", act.id, None, None, None,
                               None, None, act.phase)))
         self._schedule_end(run, window)
@@ -337,7 +342,7 @@ class Engine:
 
         ``window``: the working window at ``run.seg_start``.
         """
-        now = self.env.now
+        now = self.env._now
         end = run.seg_start + run.remaining
         split = False
         # a splittable activity, one longer than a day, or one a delay made run past the
@@ -348,7 +353,7 @@ class Engine:
         run.end_token += 1
         run.seg_end = end
         event = self.timeout(end - now if end > now else 0.0, (run, run.end_token, split))
-        event.callbacks.append(self._segment_over)
+        event.callbacks.append(self._on_segment_over)
 
     def _segment_over(self, event: Any) -> None:
         run, token, split = event.value
@@ -370,10 +375,9 @@ class Engine:
             res.in_use -= amount
             res.free += amount
             freed.add(res)
-        self.running.discard(run)
 
     def _finish(self, run: ActivityRun) -> None:
-        now = self.env.now
+        now = self.env._now
         self._free(run)
         run.state = DONE
         run.remaining = 0.0
@@ -405,7 +409,7 @@ class Engine:
 
     def pause(self, run: ActivityRun, reason: str) -> None:
         """Stop running work, free its units, and queue the rest of its work."""
-        now = self.env.now
+        now = self.env._now
         run.remaining = max(0.0, run.remaining - (now - run.seg_start))
         if run.remaining <= EPS:  # its work is done at this very moment: it finishes
             self._finish(run)
@@ -455,17 +459,17 @@ class Engine:
         """Step until all work is done, nothing can happen any more, or the time cap."""
         env, cap = self.env, self.time_cap
         self.check_done()
-        step, peek = env.step, env.peek
+        step, queue = env.step, env._queue  # the queue read directly: peek() without the call
         while not self.finished:
-            when = peek()
-            if self.dispatch_pending and when > env.now:  # the instant is over: dispatch
+            when = queue[0][0] if queue else INF
+            if self.dispatch_pending and when > env._now:  # the instant is over: dispatch
                 self._dispatch()
                 continue
             if when == INF:
                 break  # nothing left to happen and work remains: stuck
             if when > cap:  # the clock runs to the cap, where the run stops as stuck
                 self.capped = True
-                if cap > env.now:
+                if cap > env._now:
                     env.run(until=cap)
                 break
             step()
@@ -492,7 +496,10 @@ class Engine:
             run.phase = None
         self.runs.clear()
         self.ready.clear()
-        self.running.clear()
+
+    def running(self) -> list[ActivityRun]:
+        """The activities working now."""
+        return [r for r in self.runs.values() if r.state == RUNNING]
 
     def unfinished_runs(self) -> list[ActivityRun]:
         return [r for r in self.runs.values() if r.state != DONE]
