@@ -31,11 +31,12 @@ class ActivityRun:
         self.seg_start = 0.0
         self.seg_end = 0.0
         self.end_token = 0
-        self.key: tuple[float, ...] = ()
+        self.key: tuple[float, ...]  # dispatch order, set by the engine
         self.blocked: tuple[str, str | None] | None = None
-        self.blocked_on: GroupState | ResourceState | None = None  # what holds it, if not the day
-        self.blocked_need = 0  # teams or units of blocked_on it needs
-        self.recheck_at = 0.0  # while blocked: check again from this time on, whatever else
+        # set with `blocked` (read only while it is set):
+        self.blocked_on: GroupState | ResourceState | None  # what holds it, if not the day
+        self.blocked_need: int  # teams or units of blocked_on it needs
+        self.recheck_at: float  # check again from this time on, whatever else
         self.phase: PhaseRun | None = None
 
 
