@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.criticality import ChainContext, critical_chain
-from sim.results import RunResult, by_day, usage_steps
+from sim.results import RunResult
 from sim.scenario.model import Scenario
 from sim.stats import (
     CellQuantiles,
@@ -155,12 +155,11 @@ def _activity_ends(result: RunResult, layout: Layout) -> tuple[float, ...]:
 
 def daily_utilisation(result: RunResult, layout: Layout) -> tuple[tuple[float, ...], ...]:
     """Share of each resource's available unit-hours in use, per programme day."""
-    end = min(result.end_h, layout.days * 24.0)
-    out = []
-    for rid, hours in zip(layout.resources, layout.unit_hours, strict=True):
-        busy = by_day(usage_steps(result, rid), end, layout.days)
-        out.append(tuple(b / h if h > 0 else 0.0 for b, h in zip(busy, hours, strict=True)))
-    return tuple(out)
+    rows = result.resources
+    return tuple(  # busy_by_day runs on past the programme when the run ends late
+        tuple([b / h if h > 0 else 0.0
+               for b, h in zip(rows[rid].busy_by_day, hours, strict=False)])
+        for rid, hours in zip(layout.resources, layout.unit_hours, strict=True))
 
 
 def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
@@ -177,11 +176,15 @@ def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
 
 
 def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
-              keep: int = 0) -> list[Record]:
-    """Replications ``start..stop-1`` (a unit of work for any executor)."""
+              keep: int = 0, layout: Layout | None = None) -> list[Record]:
+    """Replications ``start..stop-1`` (a unit of work for any executor).
+
+    ``layout``: :meth:`Layout.of` the scenario, when the caller keeps it between chunks.
+    """
     from sim.engine import simulate
 
-    layout = Layout.of(scenario)
+    if layout is None:
+        layout = Layout.of(scenario)
     return [record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
             for i in range(start, stop)]
 
@@ -309,9 +312,23 @@ class EnsembleStats:
 
 
 def chunks_for(n: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
-    """Split replications ``0..n-1`` into chunks: big enough to amortise, enough to balance."""
-    size = size or max(1, min(50, n // (4 * max(1, workers)) or 1))
-    return [(start, min(n, start + size)) for start in range(0, n, size)]
+    """Split replications ``0..n-1`` into chunks: big enough to amortise, enough to balance.
+
+    With no ``size`` given, chunks hold up to 50 runs and grow smaller towards the end
+    (a quarter of each worker's share of what is left, down to 5), so the workers
+    finish nearly together. Statistics do not depend on how runs are chunked.
+    """
+    if size:
+        return [(start, min(n, start + size)) for start in range(0, n, size)]
+    share = 4 * max(1, workers)
+    least = max(1, min(5, n // share))
+    chunks = []
+    start = 0
+    while start < n:
+        step = max(least, min(50, (n - start) // share))
+        chunks.append((start, min(n, start + step)))
+        start += step
+    return chunks
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from sim.ensemble import Record, run_chunk
+from sim.ensemble import Layout, Record, run_chunk
 from sim.scenario.model import Scenario
 
 Chunk = tuple[int, int]
@@ -45,8 +45,9 @@ class LocalExecutor:
     def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
                    keep: int) -> Iterator[Outcome]:
         if self.workers == 1:
+            layout = Layout.of(scenario)
             for start, stop in chunks:
-                yield (start, stop), run_chunk(scenario, seed, start, stop, keep)
+                yield (start, stop), run_chunk(scenario, seed, start, stop, keep, layout)
             return
         yield from self._pool(scenario, seed, chunks, keep)
 
@@ -61,20 +62,24 @@ class LocalExecutor:
         todo = deque(chunks)
         tries = dict.fromkeys(chunks, 0)
         careful = 0  # chunks left to run one at a time after a crash
-        pool = ProcessPoolExecutor(self.workers)
+        def new_pool() -> ProcessPoolExecutor:  # each worker gets the scenario once
+            return ProcessPoolExecutor(self.workers, initializer=_take_scenario,
+                                       initargs=(scenario,))
+
+        pool = new_pool()
         running: deque[tuple[Chunk, Future[list[Record]]]] = deque()
         try:
             while todo or running:
                 window = 1 if careful else 4 * self.workers
                 while todo and len(running) < window:
                     c = todo.popleft()
-                    running.append((c, pool.submit(run_chunk, scenario, seed, c[0], c[1], keep)))
+                    running.append((c, pool.submit(_worker_chunk, seed, c[0], c[1], keep)))
                 chunk, future = running.popleft()
                 try:
                     records = future.result()
                 except BrokenProcessPool:
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(self.workers)
+                    pool = new_pool()
                     again = [chunk] + [c for c, _f in running]
                     running.clear()
                     tries[chunk] += 1
@@ -88,6 +93,22 @@ class LocalExecutor:
                 yield chunk, records
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+# the scenario of this worker process, and its layout (set once, by the pool's initializer)
+_worker: tuple[Scenario, Layout] | None = None
+
+
+def _take_scenario(scenario: Scenario) -> None:
+    global _worker
+    _worker = (scenario, Layout.of(scenario))
+
+
+def _worker_chunk(seed: int, start: int, stop: int, keep: int) -> list[Record]:
+    """:func:`run_chunk` in a pool worker, on the scenario it was given when it started."""
+    assert _worker is not None, "a pool worker runs chunks only after _take_scenario"
+    scenario, layout = _worker
+    return run_chunk(scenario, seed, start, stop, keep, layout)
 
 
 class DaskExecutor:

@@ -59,6 +59,7 @@ class ResourceRow:
     lost_unit_h: float  # unit-hours taken away by injects
     utilisation: float  # busy_unit_h / (capacity * available_h)
     wait_h: float  # hours activities waited for it
+    busy_by_day: tuple[float, ...] = ()  # unit-hours in use per day D1.. (as GroupRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,13 +353,14 @@ def by_day(steps: Sequence[tuple[float, int] | tuple[float, int, int]], end: flo
     is not counted.
     """
     totals = [0.0] * days
-    last = len(steps) - 1
-    for i, step in enumerate(steps):
+    if not steps:
+        return totals
+    for step, following in zip(steps, [*steps[1:], (end,)], strict=True):
         value = step[1]
         if not value:
             continue
         t0 = step[0]
-        t1 = steps[i + 1][0] if i < last else end
+        t1 = following[0]
         if t0 >= t1 - EPS:
             continue
         day = int(t0 // 24)
@@ -446,36 +448,57 @@ def _all_activities(scenario: Scenario) -> list[Activity]:
     return list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
 
 
-def _busy_and_lost(steps: Sequence[tuple[float, int, int]], capacity: int,
-                   end: float) -> tuple[float, float]:
-    """Unit-hours in use, and unit-hours taken away (below ``capacity``), up to ``end``."""
+def _busy_and_lost(steps: Sequence[tuple[float, int, int]], capacity: int, end: float,
+                   days: int) -> tuple[float, float, list[float]]:
+    """Unit-hours in use and unit-hours taken away (below ``capacity``) up to ``end``, and
+    the hours in use per day (:func:`by_day` of the steps), in one pass."""
     busy = lost = 0.0
-    last = len(steps) - 1
-    for i, (t0, used, now) in enumerate(steps):
-        t1 = steps[i + 1][0] if i < last else end
+    totals = [0.0] * days
+    for (t0, used, now), following in zip(steps, [*steps[1:], (end,)], strict=True):
+        t1 = following[0]
         if t1 > t0:
             span = min(t1, end) - t0
             busy += used * span
             lost += (capacity - now) * span
-    return busy, lost
+        if not used or t0 >= t1 - EPS:
+            continue
+        day = int(t0 // 24)  # by_day, inline
+        if t1 <= (day + 1) * 24.0:
+            if day < days:
+                totals[day] += used * (t1 - t0)
+            continue
+        t = t0
+        while t < t1 - EPS:
+            day = int(t // 24)
+            stop = min(t1, (day + 1) * 24.0)
+            if day < days:
+                totals[day] += used * (stop - t)
+            t = stop
+    return busy, lost, totals
 
 
 def _resource_rows(scenario: Scenario, all_steps: dict[str, list[tuple[float, int, int]]],
                    end: float, waits: dict[tuple[str, str], float]) -> dict[str, ResourceRow]:
     clock = WorkingTime(scenario.calendar)
+    days = _days(scenario, end)
     rows = {}
     for res in scenario.resources:
         steps = all_steps[res.id]
         available = end if res.always else clock.working_hours(0.0, end)
-        busy, lost = _busy_and_lost(steps, res.capacity, end)
+        busy, lost, busy_by_day = _busy_and_lost(steps, res.capacity, end, days)
         denominator = res.capacity * available
         rows[res.id] = ResourceRow(
             id=res.id, name=res.name, capacity=res.capacity, available_h=available,
             busy_unit_h=busy, lost_unit_h=lost,
             utilisation=busy / denominator if denominator > 0 else 0.0,
-            wait_h=waits.get(("resource", res.id), 0.0),
+            wait_h=waits.get(("resource", res.id), 0.0), busy_by_day=tuple(busy_by_day),
         )
     return rows
+
+
+def _days(scenario: Scenario, end: float) -> int:
+    """Days the per-day tables cover: the programme, or up to the end when it runs late."""
+    return max(scenario.days, int(end // 24) + 1)
 
 
 def _group_rows(scenario: Scenario, events: Sequence[Event],
@@ -483,7 +506,7 @@ def _group_rows(scenario: Scenario, events: Sequence[Event],
                 waits: dict[tuple[str, str], float]) -> dict[str, GroupRow]:
     """``events``: the log, or at least its group_unavailable and group_available records."""
     unavailable = [ev for ev in events if ev[1] in ("group_unavailable", "group_available")]
-    days = max(scenario.days, int(end // 24) + 1)
+    days = _days(scenario, end)
     rows = {}
     for group in scenario.groups:
         busy_by_day = by_day(all_steps[group.id], end, days)

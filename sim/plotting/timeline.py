@@ -6,10 +6,9 @@ Times are hours from D1 00:00.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sim.results import RunResult, unavailable_spans, usage_steps
+from sim.results import RunResult, unavailable_spans
 from sim.scenario.model import Activity, Calendar, Resource
 
 EPS = 1e-9
@@ -98,24 +97,10 @@ def available_hours_by_day(calendar: Calendar, always: bool, days: int) -> list[
             for d in range(1, days + 1)]
 
 
-def _per_day(steps: Sequence[tuple[float, float]], end: float, days: int) -> list[float]:
-    """Integral per day of a step function ``(t, value)`` (value holds until the next t)."""
-    totals = [0.0] * days
-    for (t0, value), (t1, _v) in zip(steps, [*steps[1:], (end, 0.0)], strict=True):
-        t, stop_all = t0, min(t1, end)
-        while value and t < stop_all - EPS:
-            day = int(t // 24)
-            stop = min(stop_all, (day + 1) * 24.0)
-            if 0 <= day < days:
-                totals[day] += value * (stop - t)
-            t = stop
-    return totals
-
-
 def resource_busy_by_day(result: RunResult, resource: Resource, days: int) -> list[float]:
-    """Unit-hours in use per day D1..D``days``."""
-    steps = [(t, float(used)) for t, used, _cap in usage_steps(result, resource.id)]
-    return _per_day(steps, result.end_h, days)
+    """Unit-hours in use per day D1..D``days`` (none after the run's end)."""
+    busy = result.resources[resource.id].busy_by_day[:days]
+    return [*busy, *[0.0] * (days - len(busy))]
 
 
 def resource_utilisation_by_day(result: RunResult, resource: Resource,
