@@ -47,10 +47,12 @@ def compare(a: Scenario, b: Scenario, n: int, *, seed: int | None = None, jobs: 
             missing_a.extend(range(start, stop))
         if recs_b is None:
             missing_b.extend(range(start, stop))
-        st_a.add_all(recs_a or [])
-        st_b.add_all(recs_b or [])
+        if recs_a is not None:
+            st_a.add_all(recs_a)
+        if recs_b is not None:
+            st_b.add_all(recs_b)
         if recs_a is not None and recs_b is not None:
-            for ra, rb in zip(recs_a, recs_b, strict=True):
+            for ra, rb in zip(recs_a.records(lay_a), recs_b.records(lay_b), strict=True):
                 paired.add(ra, rb, lay_a.phases, lay_b.phases, lay_a.limited, lay_b.limited)
         done += stop - start
         if progress is not None:

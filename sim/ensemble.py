@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.criticality import ChainContext, critical_chain
 from sim.results import RunResult
@@ -52,6 +54,17 @@ class Layout:
     chain: ChainContext | None = field(default=None, compare=False)
     index: dict[str, int] = field(default_factory=dict, compare=False)  # activity -> position
     random_activities: tuple[str, ...] = ()  # the first inputs: activities' drawn durations
+
+    @cached_property
+    def columns(self) -> Columns:
+        """Where each part of a record sits in a row of :class:`Packed` values."""
+        p, lim, a = len(self.phases), len(self.limited), len(self.activities)
+        at = 3  # end, complete, on time
+        marks = []
+        for width in (p, p, lim, lim, a, len(self.resources) * self.days, len(self.inputs)):
+            marks.append(slice(at, at + width))
+            at += width
+        return Columns._make([*marks, at])
 
     @classmethod
     def of(cls, scenario: Scenario) -> Layout:
@@ -93,6 +106,19 @@ class Layout:
             random_activities=tuple(i for i, k in zip(inputs, kinds, strict=True)
                                     if k == "duration"),
         )
+
+
+class Columns(NamedTuple):
+    """Column ranges of a record's parts in :attr:`Packed.values` (see :attr:`Layout.columns`)."""
+
+    phase_end: slice
+    phase_late: slice
+    phase_duration: slice
+    phase_breach: slice
+    activity_end: slice
+    util: slice  # [resource][day], flattened
+    inputs: slice
+    width: int
 
 
 @dataclass(frozen=True)
@@ -175,8 +201,53 @@ def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Packed:
+    """The records of a chunk of replications as one array of numbers: what crosses
+    process boundaries (one buffer to send instead of thousands of small objects), and
+    what the statistics take a column at a time."""
+
+    values: NDArray[np.float64]  # [run, column]: end, complete, on time, then Layout.columns
+    index: tuple[int, ...]
+    critical: tuple[frozenset[int], ...]
+    full: tuple[RunResult | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def records(self, layout: Layout) -> list[Record]:
+        """The records again (the same numbers)."""
+        c = layout.columns
+        days = layout.days
+        out = []
+        for i, row in enumerate(self.values.tolist()):
+            util = row[c.util]
+            out.append(Record(
+                index=self.index[i], end_h=row[0], complete=row[1] > 0.5,
+                on_time=row[2] > 0.5, phase_end=tuple(row[c.phase_end]),
+                phase_late=tuple(row[c.phase_late]),
+                phase_duration=tuple(row[c.phase_duration]),
+                phase_breach=tuple(x > 0.5 for x in row[c.phase_breach]),
+                activity_end=tuple(row[c.activity_end]),
+                critical=self.critical[i],
+                util_by_day=tuple(tuple(util[k:k + days]) for k in range(0, len(util), days)),
+                inputs=tuple(row[c.inputs]), full=self.full[i]))
+        return out
+
+
+def pack(records: Sequence[Record], layout: Layout) -> Packed:
+    """Records into one :class:`Packed` chunk."""
+    rows = [[rec.end_h, float(rec.complete), float(rec.on_time), *rec.phase_end,
+             *rec.phase_late, *rec.phase_duration, *map(float, rec.phase_breach),
+             *rec.activity_end, *[u for row in rec.util_by_day for u in row], *rec.inputs]
+            for rec in records]
+    values = np.array(rows, dtype=float).reshape(len(rows), layout.columns.width)
+    return Packed(values, tuple(rec.index for rec in records),
+                  tuple(rec.critical for rec in records), tuple(rec.full for rec in records))
+
+
 def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
-              keep: int = 0, layout: Layout | None = None) -> list[Record]:
+              keep: int = 0, layout: Layout | None = None) -> Packed:
     """Replications ``start..stop-1`` (a unit of work for any executor).
 
     ``layout``: :meth:`Layout.of` the scenario, when the caller keeps it between chunks.
@@ -185,8 +256,8 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
 
     if layout is None:
         layout = Layout.of(scenario)
-    return [record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
-            for i in range(start, stop)]
+    return pack([record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
+                 for i in range(start, stop)], layout)
 
 
 # ---------------------------------------------------------------- statistics
@@ -236,40 +307,40 @@ class EnsembleStats:
     def add(self, rec: Record) -> None:
         self.add_all([rec])
 
-    def add_all(self, records: Sequence[Record]) -> None:
+    def add_all(self, records: Sequence[Record] | Packed) -> None:
         """Fold records in, in order: each statistic gets its values in record order, a
         column at a time (the same sums and counts as one record at a time)."""
-        if not records:
+        chunk = records if isinstance(records, Packed) else pack(records, self.layout)
+        if not len(chunk):
             return
-        self.n += len(records)
-        ends = [rec.end_h for rec in records]
+        self.n += len(chunk)
+        values, c = chunk.values, self.layout.columns
+        ends = values[:, 0].tolist()
         self.end.add_many(ends)
         self.end_q.add_many(ends)
-        self.on_time.add_many([rec.on_time for rec in records])
-        self.complete.add_many([rec.complete for rec in records])
-        for i in range(len(self.layout.phases)):
-            late = [x for x in (rec.phase_late[i] for rec in records) if not math.isnan(x)]
+        self.on_time.add_many((values[:, 2] > 0.5).tolist())
+        self.complete.add_many((values[:, 1] > 0.5).tolist())
+        for i, column in enumerate(values[:, c.phase_late].T):
+            late = column[~np.isnan(column)].tolist()
             if late:
                 self.phase_late[i].add_many(late)
                 self.phase_late_m[i].add_many(late)
                 self.phase_p_late[i].add_many([x > 1e-9 for x in late])
-        for i in range(len(self.layout.limited)):
-            self.limit_ok[i].add_many([not rec.phase_breach[i] for rec in records])
-            durations = [x for x in (rec.phase_duration[i] for rec in records)
-                         if not math.isnan(x)]
+        breach = values[:, c.phase_breach]
+        for i, column in enumerate(values[:, c.phase_duration].T):
+            self.limit_ok[i].add_many((breach[:, i] < 0.5).tolist())
+            durations = column[~np.isnan(column)].tolist()
             if durations:
                 self.limit_duration[i].add_many(durations)
         counts = self.critical_counts
-        for rec in records:
-            for i in rec.critical:
+        for critical in chunk.critical:
+            for i in critical:
                 counts[i] += 1
-            if rec.full is not None:
-                self.kept.append(rec.full)
-        self.finish_q.add_rows([rec.activity_end for rec in records])
-        self.util_table.add_rows([[u for row in rec.util_by_day for u in row]
-                                  for rec in records])
+        self.kept.extend(full for full in chunk.full if full is not None)
+        self.finish_q.add_rows(values[:, c.activity_end])
+        self.util_table.add_rows(values[:, c.util])
         if self.sensitivity is not None:
-            inputs = np.array([rec.inputs for rec in records], dtype=float)
+            inputs = values[:, c.inputs].copy()
             inputs[np.isnan(inputs)] = 0.0
             self.sensitivity.add_rows(inputs, ends)
 

@@ -13,11 +13,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from sim.ensemble import Layout, Record, run_chunk
+from sim.ensemble import Layout, Packed, run_chunk
 from sim.scenario.model import Scenario
 
 Chunk = tuple[int, int]
-Outcome = tuple[Chunk, list[Record] | None]  # None: these replications are missing
+Outcome = tuple[Chunk, Packed | None]  # None: these replications are missing
 
 
 class ExecutorError(Exception):
@@ -67,7 +67,7 @@ class LocalExecutor:
                                        initargs=(scenario,))
 
         pool = new_pool()
-        running: deque[tuple[Chunk, Future[list[Record]]]] = deque()
+        running: deque[tuple[Chunk, Future[Packed]]] = deque()
         try:
             while todo or running:
                 window = 1 if careful else 4 * self.workers
@@ -104,7 +104,7 @@ def _take_scenario(scenario: Scenario) -> None:
     _worker = (scenario, Layout.of(scenario))
 
 
-def _worker_chunk(seed: int, start: int, stop: int, keep: int) -> list[Record]:
+def _worker_chunk(seed: int, start: int, stop: int, keep: int) -> Packed:
     """:func:`run_chunk` in a pool worker, on the scenario it was given when it started."""
     assert _worker is not None, "a pool worker runs chunks only after _take_scenario"
     scenario, layout = _worker

@@ -15,7 +15,7 @@ from sim import load_scenario
 from sim.compare import compare
 from sim.ensemble import Layout, ensemble, record_of, run_chunk
 from sim.executors import LocalExecutor
-from sim.stats import Moments, Proportion, Quantiles, RankCorrelation
+from sim.stats import Moments, Proportion, Quantiles, QuantileTable, RankCorrelation
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEK = ROOT / "scenarios" / "training_week.yaml"
@@ -65,7 +65,8 @@ def test_chunking_does_not_change_results() -> None:
 
 def test_replications_differ_and_seeds_differ() -> None:
     scenario = load_scenario(RISKY)
-    recs = run_chunk(scenario, 1, 0, 20)
+    recs = run_chunk(scenario, 1, 0, 20).records(Layout.of(scenario))
+    assert [r.index for r in recs] == list(range(20))
     assert len({r.end_h for r in recs}) > 5
     other = ensemble(scenario, 20, seed=2)
     assert ensemble(scenario, 20, seed=1).stats.end.mean != other.stats.end.mean
@@ -144,6 +145,40 @@ def test_quantiles_exact_during_warmup_and_close_after() -> None:
     for v in values[:100]:
         small.add(float(v))
     assert small.quantile(0.5) == pytest.approx(float(np.quantile(values[:100], 0.5)))
+
+
+@pytest.mark.parametrize("size", [1, 7, 50, 333])
+def test_batched_statistics_count_as_one_value_at_a_time(size: int) -> None:
+    """add_many / add_rows in batches (across the warm-up) give exactly the counts and
+    sums of adding one value or row at a time, NaN and infinities included."""
+    rng = np.random.default_rng(size)
+    values = rng.normal(10, 3, 1500)
+    values[[400, 900, 1200]] = [math.inf, -math.inf, 1e9]  # after the warm-up, beyond the bins
+    table_rows = rng.uniform(0, 1, (700, 4))
+    table_rows[rng.uniform(size=table_rows.shape) < 0.1] = math.nan  # unfinished cells
+    ys = rng.normal(0, 1, 700)
+    one_q, many_q = Quantiles(warmup=300, bins=100), Quantiles(warmup=300, bins=100)
+    one_t, many_t = QuantileTable(4, warmup=100, bins=40), QuantileTable(4, warmup=100, bins=40)
+    one_r, many_r = RankCorrelation(4, warmup=100), RankCorrelation(4, warmup=100)
+    for v in values:
+        one_q.add(float(v))
+    for row, y in zip(table_rows, ys, strict=True):
+        one_t.add(row)
+        one_r.add(list(np.nan_to_num(row)), float(y))
+    for k in range(0, len(values), size):
+        many_q.add_many(values[k:k + size].tolist())
+    for k in range(0, len(ys), size):
+        many_t.add_rows(table_rows[k:k + size])
+        many_r.add_rows(np.nan_to_num(table_rows[k:k + size]), ys[k:k + size].tolist())
+    assert (one_q.n, one_q.low, one_q.high, one_q.under, one_q.over) == (
+        many_q.n, many_q.low, many_q.high, many_q.under, many_q.over)
+    assert one_q.counts is not None and many_q.counts is not None
+    assert one_q.counts.tolist() == many_q.counts.tolist()
+    assert one_t.counts is not None and many_t.counts is not None
+    assert one_t.counts.tolist() == many_t.counts.tolist()
+    assert [one_t[i].quantile(0.5) for i in range(4)] == [many_t[i].quantile(0.5)
+                                                          for i in range(4)]
+    assert one_r.coefficients() == many_r.coefficients()
 
 
 def test_rank_correlation_exact_and_binned_agree_with_numpy() -> None:
