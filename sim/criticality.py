@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sim.results import RunResult
 from sim.scenario.model import Scenario
 
 EPS = 1e-7
+_time = itemgetter(0)  # of an event record
 
 
 @dataclass(frozen=True)
@@ -59,17 +62,19 @@ def critical_chain(result: RunResult, context: ChainContext | None = None) -> li
     finished = [r for r in result.activities if r.end_h == last]  # usually one
     ctx = context if context is not None else ChainContext.of(result.scenario)
     uses = ctx.uses
-    freed: dict[float, list[str]] | None = None
+    events = result.events
 
     def freed_at(t: float) -> list[str]:
-        """Activities that finished or paused at ``t`` (the log is read on first use)."""
-        nonlocal freed
-        if freed is None:
-            freed = defaultdict(list)
-            for ev in result.events:  # by position: this runs once per replication
-                if (ev[1] == "finish" or ev[1] == "pause") and ev[2] is not None:
-                    freed[ev[0]].append(ev[2])
-        return freed.get(t, [])
+        """Activities that finished or paused at ``t``, in log order (the log is in time
+        order: a binary search finds the instant)."""
+        out = []
+        for i in range(bisect_left(events, t, key=_time), len(events)):
+            ev = events[i]
+            if ev[0] != t:
+                break
+            if (ev[1] == "finish" or ev[1] == "pause") and ev[2] is not None:
+                out.append(ev[2])
+        return out
 
     def shares(a: str, b: str) -> bool:
         return not uses[a].isdisjoint(uses[b])
