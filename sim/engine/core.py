@@ -7,10 +7,12 @@ nothing. Time is in hours from D1 00:00.
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappop, heappush
 from operator import attrgetter
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL, Timeout
 
 from sim.engine.calendar import EPS, WorkingTime
 from sim.engine.recorder import Event, Recorder
@@ -28,6 +30,7 @@ from sim.engine.state import (
 from sim.scenario.model import Activity, Scenario
 
 _new = tuple.__new__  # builds an event record without NamedTuple's keyword handling
+_new_timeout = object.__new__
 INF = float("inf")
 
 
@@ -352,11 +355,17 @@ class Engine:
             end, split = window[1], True
         run.end_token += 1
         run.seg_end = end
-        event = self.timeout(end - now if end > now else 0.0, (run, run.end_token, split))
-        event.callbacks.append(self._on_segment_over)
+        # env.timeout(delay, value) with the callback, without its two Python calls
+        event = _new_timeout(Timeout)
+        event.env = env = self.env
+        event.callbacks = [self._on_segment_over]
+        event._value = (run, run.end_token, split)
+        event._delay = delay = end - now if end > now else 0.0
+        event._ok = True
+        heappush(env._queue, (now + delay, NORMAL, next(env._eid), event))
 
     def _segment_over(self, event: Any) -> None:
-        run, token, split = event.value
+        run, token, split = event._value
         if token != run.end_token or run.state != RUNNING:
             return
         if split:
@@ -459,7 +468,7 @@ class Engine:
         """Step until all work is done, nothing can happen any more, or the time cap."""
         env, cap = self.env, self.time_cap
         self.check_done()
-        step, queue = env.step, env._queue  # the queue read directly: peek() without the call
+        queue = env._queue  # SimPy's event queue, read directly: peek() and step() inline
         while not self.finished:
             when = queue[0][0] if queue else INF
             if self.dispatch_pending and when > env._now:  # the instant is over: dispatch
@@ -472,7 +481,12 @@ class Engine:
                 if cap > env._now:
                     env.run(until=cap)
                 break
-            step()
+            env._now, _, _, event = heappop(queue)  # Environment.step, inline
+            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+            for callback in callbacks:
+                callback(event)
+            if not event._ok:  # our events never fail; if one did, fail loudly as SimPy does
+                raise RuntimeError(f"simulation event failed: {event._value!r}")
 
     def add_activity(self, act: Activity) -> None:
         """An activity that exists from now on (an ``add_activity`` inject)."""
