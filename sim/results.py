@@ -356,26 +356,29 @@ def by_day(steps: Sequence[tuple[float, int] | tuple[float, int, int]], end: flo
     if not steps:
         return totals
     for step, following in zip(steps, [*steps[1:], (end,)], strict=True):
-        value = step[1]
-        if not value:
-            continue
-        t0 = step[0]
-        t1 = following[0]
-        if t0 >= t1 - EPS:
-            continue
-        day = int(t0 // 24)
-        if t1 <= (day + 1) * 24.0:  # within one day: most steps
-            if day < days:
-                totals[day] += value * (t1 - t0)
-            continue
-        t = t0
-        while t < t1 - EPS:
-            day = int(t // 24)
-            stop = min(t1, (day + 1) * 24.0)
-            if day < days:
-                totals[day] += value * (stop - t)
-            t = stop
+        if step[1]:
+            _spread(totals, step[1], step[0], following[0])
     return totals
+
+
+def _spread(totals: list[float], value: int, t0: float, t1: float) -> None:
+    """Add ``value`` x hours over ``[t0, t1)`` to ``totals``, split at midnights (hours
+    beyond the last day are not counted)."""
+    if t0 >= t1 - EPS:
+        return
+    days = len(totals)
+    day = int(t0 // 24)
+    if t1 <= (day + 1) * 24.0:  # within one day: most steps
+        if day < days:
+            totals[day] += value * (t1 - t0)
+        return
+    t = t0
+    while t < t1 - EPS:
+        day = int(t // 24)
+        stop = min(t1, (day + 1) * 24.0)
+        if day < days:
+            totals[day] += value * (stop - t)
+        t = stop
 
 
 def group_steps(result: RunResult, group_id: str) -> list[tuple[float, int]]:
@@ -460,20 +463,8 @@ def _busy_and_lost(steps: Sequence[tuple[float, int, int]], capacity: int, end: 
             span = min(t1, end) - t0
             busy += used * span
             lost += (capacity - now) * span
-        if not used or t0 >= t1 - EPS:
-            continue
-        day = int(t0 // 24)  # by_day, inline
-        if t1 <= (day + 1) * 24.0:
-            if day < days:
-                totals[day] += used * (t1 - t0)
-            continue
-        t = t0
-        while t < t1 - EPS:
-            day = int(t // 24)
-            stop = min(t1, (day + 1) * 24.0)
-            if day < days:
-                totals[day] += used * (stop - t)
-            t = stop
+        if used:
+            _spread(totals, used, t0, t1)
     return busy, lost, totals
 
 
