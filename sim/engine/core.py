@@ -60,6 +60,7 @@ class Engine:
         self.phases = {p.id: PhaseRun(p.id, p.start or 0.0) for p in scenario.phases}
         self.runs: dict[str, ActivityRun] = {}
         self.ready: list[ActivityRun] = []
+        self.running: set[ActivityRun] = set()  # working now (what injects may pause)
         self.ready_dirty = False
         self.unfinished = 0
         self.pending_adds = 0
@@ -336,6 +337,7 @@ class Engine:
         run.state = RUNNING
         run.blocked = None
         run.seg_start = now
+        self.running.add(run)
         self.log(_new(Event, (now, "resume" if resumed else "start", act.id, None, None, None,
                               None, None, act.phase)))
         self._schedule_end(run, window)
@@ -384,6 +386,7 @@ class Engine:
             res.in_use -= amount
             res.free += amount
             freed.add(res)
+        self.running.discard(run)
 
     def _finish(self, run: ActivityRun) -> None:
         now = self.env._now
@@ -510,10 +513,7 @@ class Engine:
             run.phase = None
         self.runs.clear()
         self.ready.clear()
-
-    def running(self) -> list[ActivityRun]:
-        """The activities working now."""
-        return [r for r in self.runs.values() if r.state == RUNNING]
+        self.running.clear()
 
     def unfinished_runs(self) -> list[ActivityRun]:
         return [r for r in self.runs.values() if r.state != DONE]

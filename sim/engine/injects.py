@@ -114,7 +114,7 @@ def _restore(engine: Engine, inject: Inject, res: ResourceState,
 def _preempt(engine: Engine, reason: str, uses: Callable[[ActivityRun], bool],
              over: Callable[[], bool]) -> None:
     """Pause users, most recently started first, while ``over()`` holds."""
-    users = sorted((r for r in engine.running() if uses(r)),
+    users = sorted((r for r in engine.running if uses(r)),
                    key=lambda r: (r.seg_start, r.act.order))
     while users and over():
         engine.pause(users.pop(), reason)
