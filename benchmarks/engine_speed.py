@@ -16,9 +16,12 @@ does; ``simulate()`` as a whole, which also derives the tables and KPIs of
 The floor is taken as the faster of two runs: with the cyclic garbage
 collector on (SimPy's default) and paused (as ``simulate`` runs).
 
-Times are CPU seconds of this process (``time.process_time``), best of a few
-runs: less sensitive than wall time to other work on the machine (not immune: two
-processes sharing a core slow each other down even in CPU time).
+Times are CPU seconds of this process (``time.process_time``): less sensitive
+than wall time to other work on the machine (not immune: two processes sharing a
+core slow each other down even in CPU time). Each round times about 20,000
+activities per size (20 runs of 1,000, one of 50,000) and keeps the median run;
+the best of the rounds counts. Every size thus gets the same number of samples:
+a least over many short runs would favour the small sizes.
 
 Run: ``.venv/bin/python benchmarks/engine_speed.py [--sizes 1000,5000,20000,50000]
 [--rounds 4]`` (about two minutes).
@@ -55,15 +58,20 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def cpu_best(run: Callable[[], object], repeat: int) -> float:
-    """Least CPU seconds of ``repeat`` calls (a full collection before each)."""
-    best = float("inf")
+def cpu_typical(run: Callable[[], object], repeat: int) -> float:
+    """Median CPU seconds of ``repeat`` calls (a full collection before each).
+
+    The median, not the least: the best of a round is then taken over rounds, so every
+    size gets the same number of samples (a least over 20 short runs would favour the
+    small sizes, which get more runs per round).
+    """
+    times = []
     for _ in range(repeat):
         gc.collect()
         t0 = time.process_time()
         run()
-        best = min(best, time.process_time() - t0)
-    return best
+        times.append(time.process_time() - t0)
+    return statistics.median(times)
 
 
 # ---------------------------------------------------------------- where the time goes
@@ -253,32 +261,31 @@ def load_case(n: int) -> Case:
 
 
 def measure(case: Case) -> Row:
-    """Best of a few runs of ``simulate`` and of the floors (about 20,000 activities each)."""
+    """The median of a few runs of ``simulate`` and of the floors (about 20,000 activities
+    each); the best round counts (see :func:`cpu_typical`)."""
     from sim.engine import simulate
 
     repeat = max(1, ACTIVITIES_PER_ROUND // case.n)
     split = Split()
     holder: list[Any] = []
+    samples = []  # (CPU s, plan s, result s) of each run
     with split.installed():
-        best = float("inf")
-        best_split = (0.0, 0.0)
         for _ in range(repeat):
             holder.clear()
             gc.collect()
             split.plan = split.result = 0.0
             c0 = time.process_time()
             holder.append(simulate(case.scenario))
-            spent = time.process_time() - c0
-            if spent < best:
-                best, best_split = spent, (split.plan, split.result)
+            samples.append((time.process_time() - c0, split.plan, split.result))
+    spent, plan_s, result_s = sorted(samples)[(len(samples) - 1) // 2]  # the median run
     result = holder[0]
     events, complete = len(result.events), result.complete
     holder.clear()
     del result
-    floor = cpu_best(lambda: bare_processes(case.durations), repeat)
-    floor_paused = cpu_best(_paused(lambda: bare_processes(case.durations)), repeat)
-    loop = cpu_best(lambda: one_process(case.durations), 1)
-    return Row(case.n, case.load_s, best, best_split[0], best_split[1], floor, floor_paused,
+    floor = cpu_typical(lambda: bare_processes(case.durations), repeat)
+    floor_paused = cpu_typical(_paused(lambda: bare_processes(case.durations)), repeat)
+    loop = cpu_typical(lambda: one_process(case.durations), 1)
+    return Row(case.n, case.load_s, spent, plan_s, result_s, floor, floor_paused,
                loop, events, complete)
 
 
@@ -311,8 +318,9 @@ def _ratios(rows: Sequence[Row], cost: Callable[[Row], float], label: str) -> st
 def scaling(sizes: Sequence[int], rounds: int = ROUNDS) -> list[str]:
     lines = [
         "per-activity cost on generated scenarios (sim.synth, seed 0), CPU µs per activity;",
-        f"  best of {rounds} rounds over all sizes (in turn up and down), each round about",
-        f"  {ACTIVITIES_PER_ROUND:,} activities per size, so that a busy spell favours no size.",
+        f"  best of {rounds} rounds over all sizes (in turn up and down), each round the",
+        f"  median run of about {ACTIVITIES_PER_ROUND:,} activities per size, so that a busy "
+        "spell favours no size.",
         "  engine = plan + set-up + event loop (sim.engine, which writes the event log);",
         "  result = tables and KPIs derived from the log (sim.results);",
         "  floor = bare SimPy, one process and one timeout per activity, the faster of",
