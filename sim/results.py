@@ -177,21 +177,15 @@ def inject_outcomes(result: RunResult) -> list[dict[str, Any]]:
 def build_result(scenario: Scenario, seed: int, replication: int, events: Sequence[Event], *,
                  capped: bool = False, plan: bool = False) -> RunResult:
     """Derive every table and KPI from the event log."""
-    acts: dict[str, Activity] = {a.id: a for a in scenario.activities}
-    added_by: dict[str, str] = {}
-    for inject in scenario.injects:
-        for a in inject.activities:
-            acts[a.id] = a
-            added_by[a.id] = inject.id
-    traces, held, others = _traces(events)
-    per_act = _activity_rows(traces, acts, added_by)
+    index = _index(scenario)
+    traces, held, others, usage, workload = _read_log(index, events)
+    per_act = _activity_rows(traces, index.acts, index.added_by)
     end = max((r.end_h for r in per_act if r.end_h is not None), default=0.0)
     stuck = tuple({"activity": e.activity or "", "reason": e.reason or ""}
                   for e in others if e[1] == "stuck")
     if stuck:
         end = max(end, events[-1].t if events else 0.0)
     waits, calendar_wait = _waits(traces, held, end)
-    usage, workload = _all_steps(scenario, events)
     resources = _resource_rows(scenario, usage, end, waits)
     groups = _group_rows(scenario, others, workload, end, waits)
     ranking = sorted(
@@ -235,10 +229,45 @@ def _blocked_by(ev: Event) -> tuple[str, str]:
     return ("calendar" if ev[7] == "fit" else ev[7] or "calendar", "")
 
 
-def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str, str], float],
-                                              list[Event]]:
-    """Each activity's trace, the hours of waiting per reason while it was held, and the
-    few records about no activity, or about its being stuck, in log order.
+class _Index(NamedTuple):
+    """What reading a scenario's logs needs, worked out once per scenario."""
+
+    acts: dict[str, Activity]  # the scenario's activities, then those injects may add
+    added_by: dict[str, str]  # activity an inject may add -> the inject
+    needs: dict[str, tuple[tuple[str, int], ...]]  # activity -> (resource, units), if any
+    uses: dict[str, tuple[tuple[str, int], ...]]  # activity -> (group, teams), if any
+    capacity: dict[str, int]  # resource -> capacity
+    groups: tuple[str, ...]
+
+
+def _index(scenario: Scenario) -> _Index:
+    """The scenario's :class:`_Index`, kept with the scenario after the first use."""
+    found: _Index | None = scenario.__dict__.get("_results_index")
+    if found is None:
+        acts = {a.id: a for a in scenario.activities}
+        added_by: dict[str, str] = {}
+        for inject in scenario.injects:
+            for a in inject.activities:
+                acts[a.id] = a
+                added_by[a.id] = inject.id
+        found = _Index(acts, added_by, {a.id: a.needs for a in acts.values() if a.needs},
+                       {a.id: a.groups for a in acts.values() if a.groups},
+                       {r.id: r.capacity for r in scenario.resources},
+                       tuple(g.id for g in scenario.groups))
+        scenario.__dict__["_results_index"] = found  # as functools.cached_property does
+    return found
+
+
+_SIGN = {"start": 1, "resume": 1, "pause": -1, "finish": -1}  # units taken (+) or given back
+
+
+def _read_log(index: _Index, events: Iterable[Event]) -> tuple[
+        dict[str, _Trace], dict[tuple[str, str], float], list[Event],
+        dict[str, list[tuple[float, int, int]]], dict[str, list[tuple[float, int]]]]:
+    """The log read once: each activity's trace, the hours of waiting per reason while
+    it was held, the few records about no activity or about its being stuck (in log
+    order), and the resource and group step tables (a step at the same time as the
+    last one replaces it).
 
     Hours still open at the end of the log (an activity that never started) are left
     to the caller, which knows where the run ends.
@@ -246,12 +275,36 @@ def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str,
     traces: dict[str, _Trace] = {}
     waits: dict[tuple[str, str], float] = defaultdict(float)
     others: list[Event] = []
+    needs, uses, sign_of = index.needs, index.uses, _SIGN
+    capacity = dict(index.capacity)
+    in_use = dict.fromkeys(capacity, 0)
+    usage: dict[str, list[tuple[float, int, int]]] = {
+        rid: [(0.0, 0, cap)] for rid, cap in capacity.items()}
+    busy = dict.fromkeys(index.groups, 0)
+    workload: dict[str, list[tuple[float, int]]] = {gid: [(0.0, 0)] for gid in busy}
     for ev in events:
         aid = ev[2]
+        kind = ev[1]
         if aid is None:
             others.append(ev)
+            if kind == "capacity" and ev[3] in capacity and ev[6] is not None:
+                rid = ev[3]
+                capacity[rid] = int(ev[6])
+                _put(usage[rid], (ev[0], in_use[rid], capacity[rid]))
             continue
-        kind = ev[1]
+        sign = sign_of.get(kind)
+        if sign is not None:  # the step tables
+            t = ev[0]
+            for rid, amount in needs.get(aid, ()):
+                in_use[rid] += sign * amount
+                _put(usage[rid], (t, in_use[rid], capacity[rid]))
+            for gid, teams in uses.get(aid, ()):
+                value = busy[gid] = busy[gid] + sign * teams
+                steps = workload[gid]  # _put, inline: the most frequent step
+                if steps[-1][0] == t:
+                    steps[-1] = (t, value)
+                else:
+                    steps.append((t, value))
         trace = traces.get(aid)
         if trace is None:
             trace = traces[aid] = _Trace()
@@ -292,7 +345,7 @@ def _traces(events: Iterable[Event]) -> tuple[dict[str, _Trace], dict[tuple[str,
         elif trace.pause_at is not None:  # resume, or stuck while paused
             trace.paused += t - trace.pause_at
             trace.pause_at = None
-    return traces, waits, others
+    return traces, waits, others, usage, workload
 
 
 def _activity_rows(traces: dict[str, _Trace], acts: dict[str, Activity],
@@ -389,54 +442,13 @@ def group_steps(result: RunResult, group_id: str) -> list[tuple[float, int]]:
 def all_usage_steps(scenario: Scenario,
                     events: Iterable[Event]) -> dict[str, list[tuple[float, int, int]]]:
     """:func:`usage_steps` of every resource, in one pass over the log."""
-    return _all_steps(scenario, events, groups=False)[0]
+    return _read_log(_index(scenario), events)[3]
 
 
 def all_group_steps(scenario: Scenario,
                     events: Iterable[Event]) -> dict[str, list[tuple[float, int]]]:
     """:func:`group_steps` of every group, in one pass over the log."""
-    return _all_steps(scenario, events, resources=False)[1]
-
-
-def _all_steps(scenario: Scenario, events: Iterable[Event], *, resources: bool = True,
-               groups: bool = True) -> tuple[dict[str, list[tuple[float, int, int]]],
-                                             dict[str, list[tuple[float, int]]]]:
-    """Resource and group step tables in one pass over the log (a step at the same time as
-    the last one replaces it)."""
-    every = _all_activities(scenario)
-    needs = {a.id: a.needs for a in every if a.needs} if resources else {}
-    uses = {a.id: a.groups for a in every if a.groups} if groups else {}
-    capacity = {r.id: r.capacity for r in scenario.resources}
-    in_use = dict.fromkeys(capacity, 0)
-    usage: dict[str, list[tuple[float, int, int]]] = {
-        rid: [(0.0, 0, cap)] for rid, cap in capacity.items()}
-    busy = {g.id: 0 for g in scenario.groups}
-    workload: dict[str, list[tuple[float, int]]] = {gid: [(0.0, 0)] for gid in busy}
-    for ev in events:
-        kind = ev[1]
-        if kind == "start" or kind == "resume":
-            sign = 1
-        elif kind == "pause" or kind == "finish":
-            sign = -1
-        elif kind == "capacity" and resources and ev[3] in capacity and ev[6] is not None:
-            rid = ev[3]
-            capacity[rid] = int(ev[6])
-            _put(usage[rid], (ev[0], in_use[rid], capacity[rid]))
-            continue
-        else:
-            continue
-        aid, t = ev[2], ev[0]
-        for rid, amount in needs.get(aid, ()):  # type: ignore[arg-type]
-            in_use[rid] += sign * amount
-            _put(usage[rid], (t, in_use[rid], capacity[rid]))
-        for gid, teams in uses.get(aid, ()):  # type: ignore[arg-type]
-            value = busy[gid] = busy[gid] + sign * teams
-            steps = workload[gid]  # _put, inline: the most frequent step
-            if steps[-1][0] == t:
-                steps[-1] = (t, value)
-            else:
-                steps.append((t, value))
-    return usage, workload
+    return _read_log(_index(scenario), events)[4]
 
 
 def _put(steps: list[Any], row: tuple[Any, ...]) -> None:
@@ -445,10 +457,6 @@ def _put(steps: list[Any], row: tuple[Any, ...]) -> None:
         steps[-1] = row
     else:
         steps.append(row)
-
-
-def _all_activities(scenario: Scenario) -> list[Activity]:
-    return list(scenario.activities) + [a for i in scenario.injects for a in i.activities]
 
 
 def _busy_and_lost(steps: Sequence[tuple[float, int, int]], capacity: int, end: float,
