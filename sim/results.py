@@ -509,7 +509,7 @@ def _group_rows(scenario: Scenario, events: Sequence[Event],
     rows = {}
     for group in scenario.groups:
         busy_by_day = by_day(all_steps[group.id], end, days)
-        down = sum(hi - lo for lo, hi in unavailable_spans(unavailable, group.id, end))
+        down = sum((hi - lo for lo, hi in unavailable_spans(unavailable, group.id, end)), 0.0)
         rows[group.id] = GroupRow(
             id=group.id, name=group.name, teams=group.teams, busy_team_h=sum(busy_by_day),
             busy_by_day=tuple(busy_by_day), wait_h=waits.get(("group", group.id), 0.0),
