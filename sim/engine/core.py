@@ -114,14 +114,12 @@ class Engine:
         runs, phases, draw = self.runs, self.phases, self.draw
         always = {rid for rid, res in self.resources.items() if res.always}
         day_bound = {p.id: not p.around_the_clock for p in self.phase_model.values()}
-        rule, latest = self.rule, self.latest_start
+        key = self._key
         created = []
         for act in acts:
             bound = day_bound[act.phase] or any(r not in always for r, _ in act.needs)
             run = ActivityRun(act, draw(act), bound)
-            # the dispatch key it will have when it becomes ready (fifo: set then)
-            run.key = (1.0, latest.get(act.id, 0.0) if rule == "critical_path"
-                       else -act.priority if rule == "priority" else 0.0, float(act.order))
+            run.key = key(run)  # the key it will have when it becomes ready (fifo: set then)
             runs[act.id] = run
             phase = phases[act.phase]
             run.phase = phase
