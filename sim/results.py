@@ -299,12 +299,8 @@ def _read_log(index: _Index, events: Iterable[Event]) -> tuple[
                 in_use[rid] += sign * amount
                 _put(usage[rid], (t, in_use[rid], capacity[rid]))
             for gid, teams in uses.get(aid, ()):
-                value = busy[gid] = busy[gid] + sign * teams
-                steps = workload[gid]  # _put, inline: the most frequent step
-                if steps[-1][0] == t:
-                    steps[-1] = (t, value)
-                else:
-                    steps.append((t, value))
+                busy[gid] += sign * teams
+                _put(workload[gid], (t, busy[gid]))
         trace = traces.get(aid)
         if trace is None:
             trace = traces[aid] = _Trace()
@@ -335,10 +331,8 @@ def _read_log(index: _Index, events: Iterable[Event]) -> tuple[
                     trace.waited_on = {}
                 trace.waited_on[held] = trace.waited_on.get(held, 0.0) + spent
             trace.blocked = None
-        if kind == "blocked":  # _blocked_by, inline: a third of the records
-            trace.since = t
-            trace.blocked = (("resource", ev[3]) if ev[3] else ("group", ev[4]) if ev[4]
-                             else _blocked_by(ev))
+        if kind == "blocked":
+            trace.blocked, trace.since = _blocked_by(ev), t
         elif kind == "start":
             if trace.start is None:
                 trace.start = t
