@@ -23,6 +23,10 @@ activities per size (20 runs of 1,000, one of 50,000) and keeps the median run;
 the best of the rounds counts. Every size thus gets the same number of samples:
 a least over many short runs would favour the small sizes.
 
+The engine measured is the one ``sim`` loads (the first lines say which): the modules
+compiled by ``make native`` when they are current, else the Python sources; set
+``TABLETOP_PURE=1`` to time the sources beside a build.
+
 Run: ``.venv/bin/python benchmarks/engine_speed.py [--sizes 1000,5000,20000,50000]
 [--rounds 4]`` (about two minutes).
 Figures, not tests: the exit status is 0 whatever the figures say.
@@ -384,11 +388,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     import simpy
 
     import sim.engine  # noqa: F401  (imports outside the timings)
+    from sim import native
 
     print(
         f"python {sys.version.split()[0]}, simpy {simpy.__version__}, {os.cpu_count()} CPUs, "
         f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
+    print(f"{native.status()}"
+          + ("; TABLETOP_PURE=1 times the Python sources" if native.compiled() else ""))
     if not args.skip_default:
         for line in bench_default():
             print(line)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim import __version__
+from sim import __version__, native
 
 if TYPE_CHECKING:
     from sim.scenario.errors import Problem
@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without FILE, commands use the bundled KAZIND-21 scenario. "
         "Docs: docs/README.md",
     )
-    parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"tabletop {__version__}, {native.status()}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

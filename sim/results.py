@@ -10,12 +10,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
+from mypy_extensions import mypyc_attr
+
 from sim.eventlog import Event
 from sim.scenario.model import Activity, Scenario
 from sim.timefmt import WorkingTime
 
 EPS = 1e-9
 _new = tuple.__new__
+# The result types stay ordinary Python classes when this module is compiled (sim.native):
+# they cross process boundaries by pickle, which a compiled frozen dataclass does not survive.
+_plain = mypyc_attr(native_class=False)
 
 
 class ActivityRow(NamedTuple):
@@ -36,6 +41,7 @@ class ActivityRow(NamedTuple):
     added_by: str | None = None  # inject that added it
 
 
+@_plain
 @dataclass(frozen=True, slots=True)
 class PhaseRow:
     id: str
@@ -49,6 +55,7 @@ class PhaseRow:
     breach: bool  # duration above limit
 
 
+@_plain
 @dataclass(frozen=True, slots=True)
 class ResourceRow:
     id: str
@@ -62,6 +69,7 @@ class ResourceRow:
     busy_by_day: tuple[float, ...] = ()  # unit-hours in use per day D1.. (as GroupRow)
 
 
+@_plain
 @dataclass(frozen=True, slots=True)
 class GroupRow:
     id: str
@@ -73,6 +81,7 @@ class GroupRow:
     unavailable_h: float
 
 
+@_plain
 @dataclass(frozen=True, slots=True)
 class Bottleneck:
     kind: str  # "resource" or "group"
@@ -80,6 +89,7 @@ class Bottleneck:
     wait_h: float
 
 
+@_plain
 @dataclass(frozen=True)
 class RunResult:
     scenario: Scenario

@@ -1,0 +1,201 @@
+"""The optional compiled engine: the hot modules built with mypyc, used only while current.
+
+``make native`` (which ``make demo`` and ``make test`` run) compiles :data:`MODULES` with mypyc into
+extension modules beside their sources and records a hash of each source. When ``sim`` is
+imported, :func:`guard` checks those hashes: if every source is unchanged the compiled
+modules load (Python's import system prefers an extension module to a ``.py`` file);
+otherwise, or with ``TABLETOP_PURE=1`` set, the ``.py`` sources load instead. A stale
+build therefore never runs; it only costs speed. Both paths give identical results, and
+the test suite checks that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType
+
+__all__ = ["MODULES", "PURE_ENV", "build", "guard", "status"]
+
+#: The modules compiled, in the order given to mypyc. They are one group: all or none load.
+MODULES = ("sim.engine.core", "sim.engine.state", "sim.results")
+#: Set to a non-empty value other than ``0`` to use the pure-Python modules.
+PURE_ENV = "TABLETOP_PURE"
+
+_GROUP = "sim._native"  # mypyc's shared library becomes sim/_native__mypyc.<suffix>
+_PACKAGE = Path(__file__).resolve().parent
+_MANIFEST = _PACKAGE / "_native.json"
+_SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+
+_pure_reason: str | None = None
+
+
+def _source(module: str) -> Path:
+    return _PACKAGE.parent.joinpath(*module.split(".")).with_suffix(".py")
+
+
+def _extension(module: str) -> Path:
+    return _PACKAGE.parent.joinpath(*module.split(".")).with_name(
+        module.rsplit(".", 1)[1] + _SUFFIX)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _why_not_compiled() -> str | None:
+    """None when the compiled modules are current and wanted, else why the sources load."""
+    if os.environ.get(PURE_ENV, "") not in ("", "0"):
+        return f"{PURE_ENV} is set"
+    try:
+        manifest = json.loads(_MANIFEST.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "not built (run `make native`)"
+    if manifest.get("suffix") != _SUFFIX or sorted(manifest.get("sources", {})) != sorted(
+            MODULES):
+        return "built for another Python or module list (run `make native`)"
+    changed = [m for m in MODULES
+               if not _extension(m).exists() or manifest["sources"][m] != _digest(_source(m))]
+    if changed:
+        return "sources changed since the build: " + ", ".join(changed) + " (run `make native`)"
+    return None
+
+
+class _SourcesFirst(importlib.abc.MetaPathFinder):
+    """Loads the compiled modules from their ``.py`` files even where an extension exists."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
+        if fullname not in MODULES:
+            return None
+        return importlib.util.spec_from_file_location(fullname, _source(fullname))
+
+
+def guard() -> None:
+    """Decide once per process which modules load; called when ``sim`` is imported."""
+    global _pure_reason
+    if _pure_reason is not None or any(isinstance(f, _SourcesFirst) for f in sys.meta_path):
+        return
+    reason = _why_not_compiled()
+    if reason is None:
+        return
+    _pure_reason = reason
+    if any(_extension(m).exists() for m in MODULES):
+        sys.meta_path.insert(0, _SourcesFirst())
+
+
+def status() -> str:
+    """One line saying which engine this process runs, e.g. for ``tabletop --version``."""
+    guard()
+    loaded = sys.modules.get(MODULES[0])
+    if loaded is not None:
+        compiled = not str(getattr(loaded, "__file__", "")).endswith(".py")
+    else:
+        compiled = _pure_reason is None
+    if compiled:
+        return "compiled engine (mypyc)"
+    return f"pure-Python engine ({_pure_reason or 'compiled modules not loaded'})"
+
+
+def compiled() -> bool:
+    """True when this process runs (or will run) the compiled modules."""
+    return status().startswith("compiled")
+
+
+# ------------------------------------------------------------------ build
+
+_SETUP = """\
+import sys
+from setuptools import setup
+from mypyc.build import mypycify
+
+setup(name="tabletop-native", script_args=["build_ext", "--inplace"],
+      ext_modules=mypycify(sys.argv[1:], group_name={group!r}, opt_level="3"))
+"""
+
+
+_MYPY_INI = """\
+[mypy]
+plugins = pydantic.mypy
+ignore_missing_imports = True
+"""
+
+
+def build(*, quiet: bool = False) -> int:
+    """Compile :data:`MODULES` with mypyc and install them beside their sources.
+
+    Works on a copy of the package in a temporary directory, so a failed build leaves the
+    tree as it was (the old manifest is removed first, so a half-installed build is never
+    trusted). Returns 0 on success, 1 when the build failed (the pure-Python modules are
+    then used), 2 when mypyc is missing.
+    """
+    import shutil
+    import subprocess
+    import tempfile
+
+    missing = [name for name in ("mypyc", "setuptools") if importlib.util.find_spec(name) is None]
+    if missing:
+        print(f"native build skipped: {' and '.join(missing)} not installed "
+              "(pip install -e '.[native]'); the pure-Python engine is used", file=sys.stderr)
+        return 2
+    _MANIFEST.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tabletop-native-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(_PACKAGE, work / "sim",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "*.json"))
+        (work / "setup.py").write_text(_SETUP.format(group=_GROUP), encoding="utf-8")
+        (work / "mypy.ini").write_text(_MYPY_INI, encoding="utf-8")
+        sources = [str(Path(*m.split(".")).with_suffix(".py")) for m in MODULES]
+        hashes = {m: _digest(_source(m)) for m in MODULES}
+        proc = subprocess.run([sys.executable, "setup.py", *sources], cwd=work,
+                              capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(proc.stdout[-4000:] + proc.stderr[-4000:], file=sys.stderr)
+            print("native build failed; the pure-Python engine is used", file=sys.stderr)
+            return 1
+        built = sorted(p for p in (work / "sim").rglob("*" + _SUFFIX))
+        for path in built:
+            target = _PACKAGE / path.relative_to(work / "sim")
+            shutil.copyfile(path, target.with_name(target.name + ".tmp"))
+            os.replace(target.with_name(target.name + ".tmp"), target)
+    if {m: _digest(_source(m)) for m in MODULES} != hashes:
+        print("native build discarded: sources changed while it ran", file=sys.stderr)
+        return 1
+    manifest = {"suffix": _SUFFIX, "sources": hashes,
+                "files": [str(p.relative_to(work / "sim")) for p in built]}
+    tmp_manifest = _MANIFEST.with_name(_MANIFEST.name + ".tmp")
+    tmp_manifest.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp_manifest, _MANIFEST)
+    if not quiet:
+        print(f"compiled {len(MODULES)} modules with mypyc: " + ", ".join(MODULES))
+    return 0
+
+
+def clean() -> None:
+    """Remove the compiled modules and the manifest; the sources load from then on."""
+    _MANIFEST.unlink(missing_ok=True)
+    for path in _PACKAGE.rglob("*" + _SUFFIX):
+        path.unlink()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["build"]:
+        return build()
+    if args == ["clean"]:
+        clean()
+        return 0
+    if args in ([], ["status"]):
+        print(status())
+        return 0
+    print("usage: python -m sim.native [status|build|clean]", file=sys.stderr)
+    return 2
+
