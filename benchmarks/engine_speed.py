@@ -27,8 +27,13 @@ The engine measured is the one ``sim`` loads (the first lines say which): the mo
 compiled by ``make native`` when they are current, else the Python sources; set
 ``TABLETOP_PURE=1`` to time the sources beside a build.
 
+With ``--instructions 1000``, it also counts the instructions per activity of
+``simulate`` and of the floor under valgrind's callgrind: the same figure on every run,
+however busy the machine, though blind to memory stalls.
+
 Run: ``.venv/bin/python benchmarks/engine_speed.py [--sizes 1000,5000,20000,50000]
-[--rounds 4]`` (about two minutes).
+[--rounds 4] [--instructions 1000]`` (about two minutes, plus about two with
+``--instructions 1000``).
 Figures, not tests: the exit status is 0 whatever the figures say.
 """
 
@@ -37,7 +42,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -373,6 +381,68 @@ def scaling(sizes: Sequence[int], rounds: int = ROUNDS) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------- instruction counts
+
+
+def _repeat_for_count(mode: str, n: int, repeat: int) -> None:
+    """Child of :func:`instructions`: one warm-up, then ``repeat`` runs of ``mode``."""
+    case = load_case(n)
+    if mode == "floor":
+        def run() -> object:
+            bare_processes(case.durations)
+            return None
+    else:
+        from sim.engine import simulate
+
+        def run() -> object:
+            return simulate(case.scenario)
+    for _ in range(repeat + 1 if repeat else 1):
+        run()
+
+
+def _instructions_of(mode: str, n: int, repeat: int, pure: bool) -> float:
+    """Instructions per activity of ``mode``: a valgrind run with ``repeat`` runs less
+    one with none, so that start-up, import and loading cancel out."""
+    env = {k: v for k, v in os.environ.items() if k != "TABLETOP_PURE"}
+    if pure:
+        env["TABLETOP_PURE"] = "1"
+    counts = []
+    for k in (0, repeat):
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+             __file__, "--count", mode, str(n), str(k)],
+            capture_output=True, text=True, env=env, check=True)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if found is None:
+            raise RuntimeError("callgrind printed no count:\n" + done.stderr[-2000:])
+        counts.append(int(found.group(1)))
+    return (counts[1] - counts[0]) / (repeat * n)
+
+
+def instructions(sizes: Sequence[int], repeat: int = 3) -> list[str]:
+    """Instructions per activity under valgrind's callgrind: the same count on every run,
+    whatever else the machine does, so the ratio to the floor does not drift with load
+    (it leaves out what memory stalls cost, which the CPU times above include)."""
+    from sim import native
+
+    if shutil.which("valgrind") is None:
+        return ["instruction counts: valgrind not found, skipped"]
+    lines = [f"instructions per activity (valgrind --tool=callgrind, {repeat} runs less none; "
+             "deterministic, memory stalls not included)"]
+    both = native.compiled()
+    for n in sizes:
+        floor = _instructions_of("floor", n, repeat, pure=False)
+        sim = _instructions_of("simulate", n, repeat, pure=False)
+        text = (f"  {n:>6}: floor {floor / 1000:.1f}k, simulate {sim / 1000:.1f}k = "
+                f"{sim / floor:.2f}x floor")
+        if both:
+            source = _instructions_of("simulate", n, repeat, pure=True)
+            text = text.replace("simulate", "simulate (compiled)", 1) + (
+                f"; Python sources {source / 1000:.1f}k = {source / floor:.2f}x floor")
+        lines.append(text)
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="engine speed figures")
     parser.add_argument(
@@ -383,7 +453,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=ROUNDS,
                         help=f"rounds over all sizes; the best of each counts (default {ROUNDS})")
     parser.add_argument("--skip-default", action="store_true", help="only the scaling table")
+    parser.add_argument("--instructions", metavar="SIZES", default="",
+                        help="also count instructions per activity under valgrind at these "
+                        "comma-separated sizes (about a minute per 1,000 activities)")
+    parser.add_argument("--count", nargs=3, metavar=("MODE", "N", "RUNS"),
+                        help=argparse.SUPPRESS)  # the child that valgrind runs
     args = parser.parse_args(argv)
+    if args.count:
+        _repeat_for_count(args.count[0], int(args.count[1]), int(args.count[2]))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     import simpy
 
@@ -401,6 +479,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line)
     for line in scaling(sizes, max(1, args.rounds)):
         print(line)
+    if args.instructions:
+        for line in instructions([int(s) for s in args.instructions.split(",") if s.strip()]):
+            print(line, flush=True)
     return 0
 
 
