@@ -6,6 +6,7 @@ nothing. Time is in hours from D1 00:00.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable
 from heapq import heappop, heappush
 from operator import attrgetter
@@ -59,9 +60,8 @@ class Engine:
         self.phase_model = {p.id: p for p in scenario.phases}
         self.phases = {p.id: PhaseRun(p.id, p.start or 0.0) for p in scenario.phases}
         self.runs: dict[str, ActivityRun] = {}
-        self.ready: list[ActivityRun] = []
+        self.ready: list[ActivityRun] = []  # in dispatch order (insort by key)
         self.running: set[ActivityRun] = set()  # working now (what injects may pause)
-        self.ready_dirty = False
         self.unfinished = 0
         self.pending_adds = 0
         self.dispatch_pending = False
@@ -202,12 +202,11 @@ class Engine:
             run.key = self._key(run)
         act = run.act
         self.log(_new(Event, (now, "ready", act.id, None, None, None, None, None, act.phase)))
-        self.ready.append(run)
-        self.ready_dirty = self.dispatch_pending = True
+        insort(self.ready, run, key=_dispatch_key)
+        self.dispatch_pending = True
 
     def _enqueue(self, run: ActivityRun) -> None:
-        self.ready.append(run)
-        self.ready_dirty = True
+        insort(self.ready, run, key=_dispatch_key)
         self.request_dispatch()
 
     # ------------------------------------------------------------ the dispatcher
@@ -223,9 +222,6 @@ class Engine:
         """
         self.dispatch_pending = False
         ready = self.ready
-        if self.ready_dirty:
-            ready.sort(key=_dispatch_key)
-            self.ready_dirty = False
         now = self.env._now
         window = self._window
         if window is None or not window[0] - EPS <= now < window[1] - EPS:
