@@ -12,9 +12,7 @@ the test suite checks that.
 from __future__ import annotations
 
 import hashlib
-import importlib.abc
 import importlib.machinery
-import importlib.util
 import json
 import os
 import sys
@@ -69,14 +67,19 @@ def _why_not_compiled() -> str | None:
     return None
 
 
-class _SourcesFirst(importlib.abc.MetaPathFinder):
-    """Loads the compiled modules from their ``.py`` files even where an extension exists."""
+class _SourcesFirst:
+    """A meta path finder: loads the compiled modules from their ``.py`` files even where
+    an extension module exists beside them."""
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> ModuleSpec | None:
         if fullname not in MODULES:
             return None
-        return importlib.util.spec_from_file_location(fullname, _source(fullname))
+        source = str(_source(fullname))
+        loader = importlib.machinery.SourceFileLoader(fullname, source)
+        spec = importlib.machinery.ModuleSpec(fullname, loader, origin=source)
+        spec.has_location = True  # sets __file__ and lets the bytecode cache be used
+        return spec
 
 
 def guard() -> None:
@@ -137,6 +140,7 @@ def build(*, quiet: bool = False) -> int:
     trusted). Returns 0 on success, 1 when the build failed (the pure-Python modules are
     then used), 2 when mypyc is missing.
     """
+    import importlib.util
     import shutil
     import subprocess
     import tempfile
