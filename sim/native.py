@@ -33,7 +33,8 @@ _PACKAGE = Path(__file__).resolve().parent
 _MANIFEST = _PACKAGE / "_native.json"
 _SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
-_pure_reason: str | None = None
+_decided = False
+_pure_reason: str | None = None  # why the sources load, once decided; None: compiled
 
 
 def _source(module: str) -> Path:
@@ -57,6 +58,8 @@ def _why_not_compiled() -> str | None:
         manifest = json.loads(_MANIFEST.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "not built (run `make native`)"
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("sources"), dict):
+        return "unreadable build manifest (run `make native`)"
     if manifest.get("suffix") != _SUFFIX or sorted(manifest.get("sources", {})) != sorted(
             MODULES):
         return "built for another Python or module list (run `make native`)"
@@ -84,14 +87,12 @@ class _SourcesFirst:
 
 def guard() -> None:
     """Decide once per process which modules load; called when ``sim`` is imported."""
-    global _pure_reason
-    if _pure_reason is not None or any(isinstance(f, _SourcesFirst) for f in sys.meta_path):
+    global _decided, _pure_reason
+    if _decided:
         return
-    reason = _why_not_compiled()
-    if reason is None:
-        return
-    _pure_reason = reason
-    if any(_extension(m).exists() for m in MODULES):
+    _decided = True
+    _pure_reason = _why_not_compiled()
+    if _pure_reason is not None and any(_extension(m).exists() for m in MODULES):
         sys.meta_path.insert(0, _SourcesFirst())
 
 
@@ -191,6 +192,7 @@ def clean() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``status`` (the default), ``build`` or ``clean``; the Makefile calls this."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["build"]:
         return build()
@@ -200,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args in ([], ["status"]):
         print(status())
         return 0
-    print("usage: python -m sim.native [status|build|clean]", file=sys.stderr)
+    print("usage: sim.native.main([status|build|clean]); `make native` runs build",
+          file=sys.stderr)
     return 2
 
