@@ -147,3 +147,19 @@ def test_version_names_the_engine(repo_root: Path) -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0
     assert done.stdout.strip().endswith("pure-Python engine (TABLETOP_PURE is set)")
+
+
+def test_build_without_mypyc_says_so_and_changes_nothing(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    def files() -> list[Path]:
+        return sorted(p for p in native._PACKAGE.rglob("*") if "__pycache__" not in p.parts)
+
+    before = files()
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "mypyc" else real(name, *a))
+    assert native.build() == 2
+    assert "mypyc not installed" in capsys.readouterr().err
+    assert files() == before
