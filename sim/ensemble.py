@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
+from mypy_extensions import mypyc_attr
 from numpy.typing import NDArray
 
 from sim.criticality import ChainContext, critical_chain
@@ -38,6 +39,7 @@ Progress = Callable[[int, int], None]
 # ---------------------------------------------------------------- what one run gives
 
 
+@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class Layout:
     """Which numbers a replication record holds, in which order (from the scenario)."""
@@ -108,19 +110,15 @@ class Layout:
         )
 
 
-class Columns(NamedTuple):
-    """Column ranges of a record's parts in :attr:`Packed.values` (see :attr:`Layout.columns`)."""
-
-    phase_end: slice
-    phase_late: slice
-    phase_duration: slice
-    phase_breach: slice
-    activity_end: slice
-    util: slice  # [resource][day], flattened
-    inputs: slice
-    width: int
+# Column ranges of a record's parts in Packed.values (see Layout.columns); util is
+# [resource][day], flattened. (The functional form: a compiled class form trips over `slice`.)
+Columns = NamedTuple("Columns", [  # noqa: UP014 (see above)
+    ("phase_end", slice), ("phase_late", slice), ("phase_duration", slice),
+    ("phase_breach", slice), ("activity_end", slice), ("util", slice), ("inputs", slice),
+    ("width", int)])
 
 
+@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class Record:
     """The compact outcome of one replication (what crosses process boundaries)."""
@@ -201,6 +199,7 @@ def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
     return tuple(out)
 
 
+@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class Packed:
     """The records of a chunk of replications as one array of numbers: what crosses
@@ -263,6 +262,7 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
 # ---------------------------------------------------------------- statistics
 
 
+@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass
 class EnsembleStats:
     """Everything an ensemble reports, accumulated record by record."""
@@ -402,6 +402,7 @@ def chunks_for(n: int, workers: int, size: int | None = None) -> list[tuple[int,
     return chunks
 
 
+@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class EnsembleResult:
     scenario: Scenario
