@@ -18,12 +18,14 @@ import pytest
 
 from sim import native
 
-# Prints which engine ran and a digest of everything a run produces, for several scenarios
-# and seeds, including a RunResult sent through pickle (as ensemble workers do).
+# Prints which engine ran and a digest of everything a run produces, and of its ensemble
+# record, for several scenarios and seeds, the RunResult sent through pickle first (as
+# ensemble workers do).
 DIGEST = r"""
 import glob, hashlib, json, pickle, sys
 import sim.native
 from sim import simulate
+from sim.ensemble import Layout, record_of
 from sim.scenario import load_scenario, load_tree
 from sim.synth import synth_tree
 
@@ -31,6 +33,7 @@ root = sys.argv[1]
 scenarios = [load_tree(synth_tree(n, seed=s, around_the_clock_share=0.2))
              for n, s in ((300, 1), (800, 2))]
 scenarios += [load_scenario(p) for p in sorted(glob.glob(root + "/scenarios/*.yaml"))]
+layouts = {id(s): Layout.of(s) for s in scenarios}
 digest = hashlib.sha256()
 for scenario in scenarios:
     for seed in range(3):
@@ -40,6 +43,7 @@ for scenario in scenarios:
         digest.update(json.dumps(result.summary(), sort_keys=True).encode())
         digest.update(repr(result.usage).encode())
         digest.update(repr(sorted(result.groups.items())).encode())
+        digest.update(repr(record_of(result, layouts[id(scenario)])).encode())
 print(json.dumps({"status": sim.native.status(), "compiled": sim.native.compiled(),
                   "file": sim.engine.core.__file__, "digest": digest.hexdigest()}))
 """
