@@ -18,9 +18,9 @@ from sim.timefmt import WorkingTime
 
 EPS = 1e-9
 _new = tuple.__new__
-# The result types stay ordinary Python classes when this module is compiled (sim.native):
-# they cross process boundaries by pickle, which a compiled frozen dataclass does not survive.
-_plain = mypyc_attr(native_class=False)
+# The result types below stay ordinary Python classes when this module is compiled
+# (sim.native): they cross process boundaries by pickle, which a compiled frozen dataclass
+# does not survive.
 
 
 class ActivityRow(NamedTuple):
@@ -41,7 +41,7 @@ class ActivityRow(NamedTuple):
     added_by: str | None = None  # inject that added it
 
 
-@_plain
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class PhaseRow:
     id: str
@@ -55,7 +55,7 @@ class PhaseRow:
     breach: bool  # duration above limit
 
 
-@_plain
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class ResourceRow:
     id: str
@@ -69,7 +69,7 @@ class ResourceRow:
     busy_by_day: tuple[float, ...] = ()  # unit-hours in use per day D1.. (as GroupRow)
 
 
-@_plain
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class GroupRow:
     id: str
@@ -81,7 +81,7 @@ class GroupRow:
     unavailable_h: float
 
 
-@_plain
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class Bottleneck:
     kind: str  # "resource" or "group"
@@ -89,7 +89,7 @@ class Bottleneck:
     wait_h: float
 
 
-@_plain
+@mypyc_attr(native_class=False)
 @dataclass(frozen=True)
 class RunResult:
     scenario: Scenario
