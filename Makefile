@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NATIVE_STAMP := $(VENV)/.installed-native
 # The modules `make native` compiles with mypyc (sim/native.py MODULES) and its manifest.
 NATIVE_SRC := sim/engine/core.py sim/engine/state.py sim/results.py sim/criticality.py \
-	sim/ensemble.py
+	sim/ensemble.py sim/timefmt.py
 NATIVE := sim/_native.json
 
 .PHONY: demo test lint bench native clean

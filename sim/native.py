@@ -26,7 +26,7 @@ __all__ = ["MODULES", "PURE_ENV", "build", "guard", "status"]
 #: The modules compiled (a run, and the reduction of each run of an ensemble), in the
 #: order given to mypyc. They are one group: all or none load.
 MODULES = ("sim.engine.core", "sim.engine.state", "sim.results", "sim.criticality",
-           "sim.ensemble")
+           "sim.ensemble", "sim.timefmt")
 #: Set to a non-empty value other than ``0`` to use the pure-Python modules.
 PURE_ENV = "TABLETOP_PURE"
 
