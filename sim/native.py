@@ -56,14 +56,18 @@ def _why_not_compiled() -> str | None:
     """None when the compiled modules are current and wanted, else why the sources load."""
     if os.environ.get(PURE_ENV, "") not in ("", "0"):
         return f"{PURE_ENV} is set"
+    return _why_stale()
+
+
+def _why_stale() -> str | None:
+    """None when a build for this Python matches every source, else what is wrong."""
     try:
         manifest = json.loads(_MANIFEST.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "not built (run `make native`)"
     if not isinstance(manifest, dict) or not isinstance(manifest.get("sources"), dict):
         return "unreadable build manifest (run `make native`)"
-    if manifest.get("suffix") != _SUFFIX or sorted(manifest.get("sources", {})) != sorted(
-            MODULES):
+    if manifest.get("suffix") != _SUFFIX or sorted(manifest["sources"]) != sorted(MODULES):
         return "built for another Python or module list (run `make native`)"
     changed = [m for m in MODULES
                if not _extension(m).exists() or manifest["sources"][m] != _digest(_source(m))]
@@ -98,22 +102,20 @@ def guard() -> None:
         sys.meta_path.insert(0, _SourcesFirst())
 
 
-def status() -> str:
-    """One line saying which engine this process runs, e.g. for ``tabletop --version``."""
+def compiled() -> bool:
+    """True when this process runs (or will run) the compiled modules."""
     guard()
     loaded = sys.modules.get(MODULES[0])
     if loaded is not None:
-        compiled = not str(getattr(loaded, "__file__", "")).endswith(".py")
-    else:
-        compiled = _pure_reason is None
-    if compiled:
+        return not str(getattr(loaded, "__file__", "")).endswith(".py")
+    return _pure_reason is None
+
+
+def status() -> str:
+    """One line saying which engine this process runs, e.g. for ``tabletop --version``."""
+    if compiled():
         return "compiled engine (mypyc)"
     return f"pure-Python engine ({_pure_reason or 'compiled modules not loaded'})"
-
-
-def compiled() -> bool:
-    """True when this process runs (or will run) the compiled modules."""
-    return status().startswith("compiled")
 
 
 # ------------------------------------------------------------------ build
@@ -135,8 +137,9 @@ ignore_missing_imports = True
 """
 
 
-def build(*, quiet: bool = False) -> int:
-    """Compile :data:`MODULES` with mypyc and install them beside their sources.
+def build() -> int:
+    """Compile :data:`MODULES` with mypyc and install them beside their sources, unless
+    the build there already matches every source.
 
     Works on a copy of the package in a temporary directory, so a failed build leaves the
     tree as it was (the old manifest is removed first, so a half-installed build is never
@@ -153,6 +156,9 @@ def build(*, quiet: bool = False) -> int:
         print(f"native build skipped: {' and '.join(missing)} not installed "
               "(pip install -e '.[native]'); the pure-Python engine is used", file=sys.stderr)
         return 2
+    if _why_stale() is None:
+        print("compiled modules are up to date: " + ", ".join(MODULES))
+        return 0
     _MANIFEST.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="tabletop-native-") as tmp:
         work = Path(tmp)
@@ -161,28 +167,25 @@ def build(*, quiet: bool = False) -> int:
         (work / "setup.py").write_text(_SETUP.format(group=_GROUP), encoding="utf-8")
         (work / "mypy.ini").write_text(_MYPY_INI, encoding="utf-8")
         sources = [str(Path(*m.split(".")).with_suffix(".py")) for m in MODULES]
-        hashes = {m: _digest(_source(m)) for m in MODULES}
+        hashes = {m: _digest(work / src) for m, src in zip(MODULES, sources, strict=True)}
         proc = subprocess.run([sys.executable, "setup.py", *sources], cwd=work,
                               capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             print(proc.stdout[-4000:] + proc.stderr[-4000:], file=sys.stderr)
             print("native build failed; the pure-Python engine is used", file=sys.stderr)
             return 1
-        built = sorted(p for p in (work / "sim").rglob("*" + _SUFFIX))
-        for path in built:
+        for path in (work / "sim").rglob("*" + _SUFFIX):
             target = _PACKAGE / path.relative_to(work / "sim")
             shutil.copyfile(path, target.with_name(target.name + ".tmp"))
             os.replace(target.with_name(target.name + ".tmp"), target)
-    if {m: _digest(_source(m)) for m in MODULES} != hashes:
+    if {m: _digest(_source(m)) for m in MODULES} != hashes:  # what was compiled is stale
         print("native build discarded: sources changed while it ran", file=sys.stderr)
         return 1
-    manifest = {"suffix": _SUFFIX, "sources": hashes,
-                "files": [str(p.relative_to(work / "sim")) for p in built]}
+    manifest = {"suffix": _SUFFIX, "sources": hashes}
     tmp_manifest = _MANIFEST.with_name(_MANIFEST.name + ".tmp")
     tmp_manifest.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp_manifest, _MANIFEST)
-    if not quiet:
-        print(f"compiled {len(MODULES)} modules with mypyc: " + ", ".join(MODULES))
+    print(f"compiled {len(MODULES)} modules with mypyc: " + ", ".join(MODULES))
     return 0
 
 
