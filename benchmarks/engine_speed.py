@@ -396,16 +396,20 @@ def _repeat_for_count(mode: str, n: int, repeat: int) -> None:
 
         def run() -> object:
             return simulate(case.scenario)
-    for _ in range(repeat + 1 if repeat else 1):
+    for _ in range(repeat + 1):
         run()
 
 
 def _instructions_of(mode: str, n: int, repeat: int, pure: bool) -> float:
     """Instructions per activity of ``mode``: a valgrind run with ``repeat`` runs less
-    one with none, so that start-up, import and loading cancel out."""
-    env = {k: v for k, v in os.environ.items() if k != "TABLETOP_PURE"}
+    one with none, so that start-up, import and loading cancel out. A fixed hash seed:
+    the order of sets and dicts of strings, and so the count, varies with it by ~5 %."""
+    from sim.native import PURE_ENV
+
+    env = {k: v for k, v in os.environ.items() if k != PURE_ENV}
+    env["PYTHONHASHSEED"] = "0"
     if pure:
-        env["TABLETOP_PURE"] = "1"
+        env[PURE_ENV] = "1"
     counts = []
     for k in (0, repeat):
         done = subprocess.run(
@@ -427,18 +431,17 @@ def instructions(sizes: Sequence[int], repeat: int = 3) -> list[str]:
 
     if shutil.which("valgrind") is None:
         return ["instruction counts: valgrind not found, skipped"]
-    lines = [f"instructions per activity (valgrind --tool=callgrind, {repeat} runs less none; "
-             "deterministic, memory stalls not included)"]
+    lines = [f"instructions per activity (valgrind --tool=callgrind, {repeat} runs less none, "
+             "PYTHONHASHSEED=0; deterministic, memory stalls not included)"]
     both = native.compiled()
     for n in sizes:
         floor = _instructions_of("floor", n, repeat, pure=False)
         sim = _instructions_of("simulate", n, repeat, pure=False)
-        text = (f"  {n:>6}: floor {floor / 1000:.1f}k, simulate {sim / 1000:.1f}k = "
-                f"{sim / floor:.2f}x floor")
+        text = (f"  {n:>6}: floor {floor / 1000:.1f}k, simulate{' (compiled)' if both else ''}"
+                f" {sim / 1000:.1f}k = {sim / floor:.2f}x floor")
         if both:
             source = _instructions_of("simulate", n, repeat, pure=True)
-            text = text.replace("simulate", "simulate (compiled)", 1) + (
-                f"; Python sources {source / 1000:.1f}k = {source / floor:.2f}x floor")
+            text += f"; Python sources {source / 1000:.1f}k = {source / floor:.2f}x floor"
         lines.append(text)
     return lines
 
