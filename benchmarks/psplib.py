@@ -12,8 +12,11 @@ critical-path lower bound (j60, j120), the share solved to optimality (j30),
 and instances per second.
 
 Run: ``.venv/bin/python benchmarks/psplib.py [--sets j30,j60,j120] [--limit N]``.
-The data folder is ``<repo>/../shared/data/psplib``; set ``TABLETOP_PSPLIB``
-to use another. The functions are imported by ``tests/test_psplib.py``.
+The full sets are not in the repository (1,560 files): the folder is
+``$TABLETOP_PSPLIB``, else ``<repo>/../shared/data/psplib``; without either, the script
+says where to get them. ``tests/data/psplib`` holds a seven-instance j30 sample
+(``TABLETOP_PSPLIB=tests/data/psplib ... --sets j30`` tries the script on it). The
+functions are imported by ``tests/test_psplib.py``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,15 @@ SETS = ("j30", "j60", "j120")
 REFERENCE_J30 = 4.5  # % above the optimum, single-pass least-slack parallel scheme
 # Best-known upper bounds above the CPM bound (BASELINES.md, part A): no schedule beats these.
 FLOOR_CPM = {"j30": 13.37, "j60": 10.37, "j120": 28.91}
+
+
+DOWNLOAD_HINT = """\
+The PSPLIB single-mode sets come from https://www.om-db.wi.tum.de/psplib/getdata_sm.html
+(free for research and teaching; cite Kolisch & Sprecher 1996). Unpack them as
+  DIR/j30/*.sm  DIR/j60/*.sm  DIR/j120/*.sm
+and the bound tables (j30opt.sm, j60hrs.sm, j120hrs.sm, ...) into DIR/bounds/, then run
+  TABLETOP_PSPLIB=DIR python benchmarks/psplib.py
+To try the script on the sample the tests use: TABLETOP_PSPLIB=tests/data/psplib ... --sets j30"""
 
 
 def data_dir() -> Path:
@@ -405,15 +417,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="at most N instances per set (spread out)")
     args = parser.parse_args(argv)
     root = data_dir()
-    if not root.is_dir():
-        print(f"PSPLIB data not found at {root} (set TABLETOP_PSPLIB)", file=sys.stderr)
-        return 2
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     unknown = [s for s in sets if s not in SETS]
     if unknown:
         print(
             f"unknown set(s): {', '.join(unknown)}; choose from {', '.join(SETS)}", file=sys.stderr
         )
+        return 2
+    missing = [s for s in sets if not (root / s).is_dir()]
+    if missing:
+        print(f"PSPLIB data not found: no {', '.join(missing)} under {root}", file=sys.stderr)
+        print(DOWNLOAD_HINT, file=sys.stderr)
         return 2
     import sim.engine  # noqa: F401  (import cost outside the timings)
 

@@ -1,7 +1,8 @@
 """PSPLIB j30 instances as feasibility checks of the engine's schedules.
 
-The data live beside the clone (``../shared/data/psplib``, or ``$TABLETOP_PSPLIB``).
-They are required: a missing folder fails these tests, it does not skip them.
+The instances used here are in the repository (``tests/data/psplib``, with their source
+and terms); the benchmark reads the full sets from elsewhere. A missing file fails these
+tests, it never skips them.
 """
 
 from __future__ import annotations
@@ -33,17 +34,17 @@ psplib = _load_psplib_module()
 J30_SAMPLE = ["j301_1", "j305_3", "j3013_1", "j3021_2", "j3029_8", "j3037_7", "j3045_10"]
 
 
+DATA = Path(__file__).resolve().parent / "data" / "psplib"
+
+
 @pytest.fixture(scope="module")
 def root() -> Path:
-    folder = psplib.data_dir()
-    if not (folder / "j30").is_dir() or not (folder / "bounds" / "j30opt.sm").is_file():
-        pytest.fail(
-            f"PSPLIB data not found at {folder} (expected j30/ and bounds/j30opt.sm). "
-            "Put the shared data folder beside the clone (../shared/data/psplib) or set "
-            "TABLETOP_PSPLIB to its path.",
-            pytrace=False,
-        )
-    return Path(folder)
+    return DATA
+
+
+def test_the_sample_is_in_the_repository() -> None:
+    wanted = [DATA / "j30" / f"{name}.sm" for name in J30_SAMPLE] + [DATA / "bounds/j30opt.sm"]
+    assert [p for p in wanted if not p.is_file()] == []
 
 
 @pytest.fixture(scope="module")
