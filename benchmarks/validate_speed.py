@@ -5,7 +5,10 @@ process (best of 5; target < 0.5 s) next to a bare interpreter start; which
 heavy packages that path imports (`python -X importtime`; simpy and
 matplotlib must not be among them); and the time to load a generated
 10,000-activity scenario file, split into parse / validate / resolve
-(best of 3; target < 2 s).
+(best of 3; target < 2 s). Then every bad file of
+``tests/test_cli_validate_robustness.py`` (alias bomb, deep nesting, junk, a 50 MB
+file, ...) through `tabletop validate` as a whole process (best of 3; target < 2 s
+each): the test asserts the answer, this script how fast it comes.
 
 Run: ``.venv/bin/python benchmarks/validate_speed.py``. Figures, not tests:
 the exit status is 0 whatever the figures say.
@@ -13,6 +16,7 @@ the exit status is 0 whatever the figures say.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import resource
 import subprocess
@@ -21,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -163,6 +168,39 @@ def load_large_file(activities: int = 10_000) -> list[str]:
     return lines
 
 
+BAD_TARGET_S = 2.0
+
+
+def _robustness_cases() -> dict[str, tuple[str, Any]]:
+    """``CASES`` of the robustness test, plus the 50 MB file it builds on its own."""
+    path = REPO / "tests" / "test_cli_validate_robustness.py"
+    spec = importlib.util.spec_from_file_location("tabletop_bench_robustness", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    cases: dict[str, tuple[str, Any]] = dict(module.CASES)
+    padding = b"# padding line of a very large file\n" * (50 * 1024 * 1024 // 36)
+    cases["fifty-megabytes"] = ("huge.yaml", lambda: padding)
+    return cases
+
+
+def bad_files() -> list[str]:
+    lines = [f"bad files through tabletop validate, whole process, best of 3 "
+             f"(target < {BAD_TARGET_S} s each; exit status must be 2)"]
+    slow = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for case, (name, make) in sorted(_robustness_cases().items()):
+            path = Path(tmp) / name
+            path.write_bytes(make())
+            wall, cpu, status = time_process([*tabletop_command(), "validate", str(path)], 3)
+            slow += wall >= BAD_TARGET_S
+            lines.append(f"  {case:<20} {wall:6.3f} s wall {cpu:6.3f} s CPU  exit {status}"
+                         + ("" if status == 2 else "  (expected 2)"))
+            path.unlink()
+    lines.append(f"  all under {BAD_TARGET_S} s: {_verdict(slow == 0)}")
+    return lines
+
+
 def main() -> int:
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
@@ -172,6 +210,8 @@ def main() -> int:
     for line in validate_process():
         print(line)
     for line in load_large_file():
+        print(line)
+    for line in bad_files():
         print(line)
     return 0
 

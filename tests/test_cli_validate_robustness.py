@@ -1,5 +1,8 @@
-"""Bad input to ``tabletop validate``, run as a real process: every case exits 2 quickly,
-names the file in its problems on stderr, prints no traceback and writes nothing."""
+"""Bad input to ``tabletop validate``, run as a real process: every case exits 2, names the
+file in its problems on stderr, prints no traceback and writes nothing.
+
+How fast these answers come is measured by ``benchmarks/validate_speed.py`` (which reuses
+``CASES``); here a generous timeout only catches a hang."""
 
 from __future__ import annotations
 
@@ -7,13 +10,12 @@ import os
 import random
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-WALL_LIMIT = 2.0  # seconds, for the whole process
+HANG_S = 120  # only a hang reaches this; speed is the benchmark's business
 
 
 def _bomb() -> bytes:
@@ -61,26 +63,17 @@ CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
 }
 
 
-def validate(target: Path, cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run ``validate`` on ``target``: the result, and the fastest wall time of up to three
-    runs (a busy machine may slow one run down; the program must be fast, not lucky)."""
-    best, done = float("inf"), None
-    for _ in range(3):
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "sim", "validate", str(target)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=cwd,
-            check=False,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )
-        best = min(best, time.perf_counter() - started)
-        if best < WALL_LIMIT:
-            break
-    assert done is not None
-    return done, best
+def validate(target: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``tabletop validate target`` as its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=HANG_S,
+        cwd=cwd,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 def listing(folder: Path) -> list[tuple[str, int]]:
@@ -90,11 +83,8 @@ def listing(folder: Path) -> list[tuple[str, int]]:
     )
 
 
-def assert_clean_failure(
-    done: subprocess.CompletedProcess[str], seconds: float, target: Path
-) -> list[str]:
+def assert_clean_failure(done: subprocess.CompletedProcess[str], target: Path) -> list[str]:
     assert done.returncode == 2, done.stderr
-    assert seconds < WALL_LIMIT, f"took {seconds:.2f}s"
     assert "Traceback" not in done.stderr + done.stdout
     assert "internal error" not in done.stderr
     assert done.stdout == ""
@@ -112,8 +102,8 @@ def test_bad_file(tmp_path: Path, case: str) -> None:
     target = tmp_path / name
     target.write_bytes(make())
     before = listing(tmp_path)
-    done, seconds = validate(target, tmp_path)
-    problems = assert_clean_failure(done, seconds, target)
+    done = validate(target, tmp_path)
+    problems = assert_clean_failure(done, target)
     assert listing(tmp_path) == before
     if case == "wrong-types":  # every wrong key is reported, not just the first
         for key in (
@@ -135,8 +125,8 @@ def test_fifty_megabyte_file(tmp_path: Path) -> None:
     target.write_bytes(b"# padding line of a very large file\n" * (50 * 1024 * 1024 // 36))
     assert target.stat().st_size >= 49 * 1024 * 1024
     before = listing(tmp_path)
-    done, seconds = validate(target, tmp_path)
-    (problem,) = assert_clean_failure(done, seconds, target)
+    done = validate(target, tmp_path)
+    (problem,) = assert_clean_failure(done, target)
     assert "file-too-large" in problem
     assert listing(tmp_path) == before
 
@@ -145,15 +135,15 @@ def test_directory(tmp_path: Path) -> None:
     target = tmp_path / "folder.yaml"
     target.mkdir()
     before = listing(tmp_path)
-    done, seconds = validate(target, tmp_path)
-    (problem,) = assert_clean_failure(done, seconds, target)
+    done = validate(target, tmp_path)
+    (problem,) = assert_clean_failure(done, target)
     assert "file-not-readable" in problem
     assert listing(tmp_path) == before
 
 
 def test_missing_file(tmp_path: Path) -> None:
     target = tmp_path / "nowhere.yaml"
-    done, seconds = validate(target, tmp_path)
-    (problem,) = assert_clean_failure(done, seconds, target)
+    done = validate(target, tmp_path)
+    (problem,) = assert_clean_failure(done, target)
     assert "file-not-found" in problem
     assert listing(tmp_path) == []

@@ -1,4 +1,5 @@
-"""The teaching notebooks: each runs top to bottom, quickly, and is committed without outputs.
+"""The teaching notebooks: each runs top to bottom without errors, and is committed without
+outputs. How long each takes is measured by ``benchmarks/notebooks_speed.py``.
 
 Every notebook in ``notebooks/`` is executed with nbclient in a ``python3`` kernel of
 the interpreter running the tests (ipykernel from the ``test`` extra), with the
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 KERNEL = "python3"
-BUDGET_S = 30.0  # wall time for a whole notebook, kernel start included
-CELL_TIMEOUT_S = 30  # nbclient stops a cell that runs longer
+HANG_S = 600  # nbclient stops a cell that runs longer: only a hang gets there
 INSTALL_HINT = "install the test extra into this interpreter: pip install -e '.[test]'"
 
 
@@ -88,8 +87,8 @@ def test_notebook_is_committed_clean(path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_top_to_bottom_in_time(path: Path) -> None:
+def execute(path: Path) -> Any:
+    """Run the notebook at ``path`` top to bottom in a fresh kernel; the executed notebook."""
     nb = _read(path)
     km = _kernel_manager()
     from nbclient import NotebookClient
@@ -98,18 +97,22 @@ def test_notebook_runs_top_to_bottom_in_time(path: Path) -> None:
     client = NotebookClient(
         nb,
         km=km,
-        timeout=CELL_TIMEOUT_S,
+        timeout=HANG_S,
         kernel_name=KERNEL,
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
     )
-    started = time.perf_counter()
     try:
         client.execute(cleanup_kc=True)  # shut the kernel down: we own `km`, nbclient does not
     except (CellExecutionError, CellTimeoutError) as exc:
         pytest.fail(f"{path.name} failed:\n{exc}", pytrace=False)
-    took = time.perf_counter() - started
+    return nb
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_runs_top_to_bottom(path: Path) -> None:
+    nb = execute(path)
     errors = [
         o for cell in nb.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"
     ]
     assert not errors, f"{path.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
-    assert took < BUDGET_S, f"{path.name} took {took:.1f} s (budget {BUDGET_S:.0f} s)"
+    assert any(cell.get("outputs") for cell in nb.cells), f"{path.name} printed nothing"
