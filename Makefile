@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 NATIVE_STAMP := $(VENV)/.installed-native
 
-.PHONY: demo test lint bench native clean
+NOTEBOOK_STAMP := $(VENV)/.installed-notebooks
+
+.PHONY: demo test lint bench native notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +34,19 @@ native: | $(NATIVE_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/tabletop run --out runs
+	@echo
+	@echo "tabletop is installed in $(VENV). To use the command in this shell:"
+	@echo "    . $(VENV)/bin/activate     # then: tabletop --help"
+	@echo "or call it by its path: $(VENV)/bin/tabletop --help"
+	@echo "Documentation: tabletop docs (pages), tabletop docs tutorial (a first walk through)"
+
+$(NOTEBOOK_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $@ $(STAMP)
+
+# The teaching notebooks in JupyterLab (the `notebooks` extra: jupyterlab, ipykernel).
+notebooks: $(NOTEBOOK_STAMP)
+	$(BIN)/jupyter lab notebooks/
 
 test: $(TEST_STAMP) native
 	TABLETOP_REQUIRE_NATIVE=1 $(BIN)/python -m pytest -q

@@ -105,7 +105,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     write_file_new(path, starter_text())
-    print(f"wrote {path}; check it with: tabletop validate {path}")
+    print(f"wrote {path}; check it with: tabletop validate {path}\n"
+          "the format, key by key: tabletop docs format")
     return EXIT_OK
 
 
@@ -117,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tabletop",
         description="Replay training-exercise programmes as a discrete-event simulation.",
         epilog="Without FILE, commands use the bundled KAZIND-21 scenario. "
-        "Docs: docs/README.md",
+        "Documentation: `tabletop docs` lists the pages, `tabletop docs format` prints "
+        "the scenario format.",
     )
     parser.add_argument("--version", action="version",
                         version=f"tabletop {__version__}, {native.status()}")
@@ -145,9 +147,10 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 
 def _extra_commands() -> list[Registrar]:
-    from sim.commands import mc, plot, replay, run, synth
+    from sim.commands import docs, mc, plot, replay, run, synth
 
-    return [run.add_parser, synth.add_parser, mc.add_parsers, replay.add_parser, plot.add_parser]
+    return [run.add_parser, synth.add_parser, mc.add_parsers, replay.add_parser, plot.add_parser,
+            docs.add_parser]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,14 +1,63 @@
-"""Shared test fixtures: where the repository, its bundled scenarios and test data are."""
+"""Shared test fixtures: where the repository, its bundled scenarios and test data are.
+
+Also a guard: the suite must be whole in its own repository. A test (or a module it
+imports) that opens or lists a path beside the clone, such as ``../shared``, gets a
+``PermissionError`` naming the path, so it fails here and not for the next newcomer
+whose clone has nothing beside it (``tests/test_fresh_clone.py`` checks the same from a
+copy of the repository with nothing beside it).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
+GUARDED_EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
+
+
+def _allowed_roots() -> tuple[str, ...]:
+    places = {ROOT, Path(tempfile.gettempdir()), Path.home()}
+    places |= {Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    places |= {Path(p) for p in sys.path if p}
+    resolved = {p.resolve() for p in places}
+    # a place holding the repository (a clone in /tmp, or in $HOME) would allow everything
+    kept = [p for p in resolved if p == ROOT or not ROOT.is_relative_to(p)]
+    return tuple(str(p) + os.sep for p in kept)
+
+
+def _beside_the_repo(path: str) -> bool:
+    """True for a path in the repository's parent folder that belongs to no allowed place."""
+    full = os.path.realpath(path) + os.sep
+    parent = str(ROOT.parent) + os.sep
+    if not full.startswith(parent) or parent == os.sep:
+        return False
+    first = full[len(parent):].split(os.sep, 1)[0]
+    if first.startswith("."):  # dot folders beside the clone: caches and tool settings
+        return False
+    return not any(full.startswith(place) or place.startswith(full) for place in ALLOWED)
+
+
+def _guard(event: str, args: tuple[Any, ...]) -> None:
+    if event not in GUARDED_EVENTS or not args:
+        return
+    path = args[0]
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if isinstance(path, str) and _beside_the_repo(path):
+        raise PermissionError(f"tests must not read outside the repository: {path} "
+                              "(put the data under tests/data/)")
+
+
+ALLOWED = _allowed_roots()
+sys.addaudithook(_guard)
 
 
 @pytest.fixture(scope="session")

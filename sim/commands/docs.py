@@ -1,0 +1,77 @@
+"""``tabletop docs``: the documentation pages, shipped with the package, in the terminal.
+
+A user who installed with pip has no ``docs/`` folder; the pages travel inside the
+wheel (``sim/docs``) and this command prints them, so help text can point here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+# Short names for the pages people look for most; every page is also found by its stem.
+ALIASES = {"format": "scenario-format", "scenario": "scenario-format", "commands": "cli"}
+
+
+def docs_dir() -> Path:
+    """``sim/docs`` in an installed wheel, ``docs/`` in a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "docs"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "docs"
+
+
+def pages() -> dict[str, Path]:
+    """Page name (file stem) -> file, for every Markdown page but the index."""
+    root = docs_dir()
+    index = root / "README.md"
+    return dict(sorted((p.stem, p) for p in root.rglob("*.md") if p != index))
+
+
+def _title(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return path.stem
+
+
+def _listing() -> str:
+    lines = ["Pages (tabletop docs PAGE prints one; `format` is the scenario format):"]
+    for name, path in pages().items():
+        section = path.parent.name if path.parent != docs_dir() else ""
+        lines.append(f"  {name:<24} {_title(path)}" + (f"  [{section}]" if section else ""))
+    return "\n".join(lines)
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from sim.cli import EXIT_OK, UsageError
+
+    if args.page is None:
+        print(_listing())
+        return EXIT_OK
+    name = ALIASES.get(args.page, args.page)
+    found = pages()
+    if name not in found:
+        raise UsageError(f"no documentation page {args.page!r}; `tabletop docs` lists them: "
+                         + ", ".join(found))
+    text = found[name].read_text(encoding="utf-8")
+    if sys.stdout.isatty() and not args.raw:
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("docs", help="print a documentation page (format, cli, outputs, ...)",
+                       description="Print a page of the documentation that ships with "
+                       "tabletop. Without PAGE, list the pages.")
+    p.add_argument("page", nargs="?", metavar="PAGE",
+                   help="page name, e.g. format, tutorial, outputs, errors, cli")
+    p.add_argument("--raw", action="store_true",
+                   help="print the Markdown source even on a terminal")
+    p.set_defaults(func=cmd_docs)
