@@ -387,7 +387,6 @@ def run_doc_in_child(path: Path, workdir: Path) -> dict[str, Any]:
             "ok": False,
             "message": f"the runner for {path} broke:\n{done.stdout}{done.stderr}",
             "count": 0,
-            "seconds": 0.0,
         }
 
 
@@ -493,18 +492,15 @@ def test_every_doc_is_linked_from_the_index() -> None:
 
 def child_main(path: Path, workdir: Path) -> None:
     """``--run-doc``: run one file's examples; print one JSON line with the outcome."""
-    import time
     import warnings
 
     warnings.simplefilter("error")  # as the test suite does: examples run without warnings
     workdir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
     outcome: dict[str, Any] = {"ok": True, "message": "", "count": 0}
     try:
         outcome["count"] = run_doc(path, workdir)
     except (Exception, pytest.fail.Exception) as exc:
         outcome = {"ok": False, "message": str(exc), "count": 0}
-    outcome["seconds"] = round(time.perf_counter() - started, 2)
     sys.stdout.flush()
     print("\n" + json.dumps(outcome))
 
