@@ -36,8 +36,10 @@ def contention_tree(
         raise ValueError("activities, resources and window must be >= 1")
     rng = random.Random(seed)
     width = max(5, len(str(activities)))
-    facilities = [{"id": f"f{k}", "capacity": rng.randint(1, 4), "hours": "always"}
-                  for k in range(1, resources + 1)]
+    facilities: list[dict[str, Any]] = [
+        {"id": f"f{k}", "capacity": rng.randint(1, 4), "hours": "always"}
+        for k in range(1, resources + 1)
+    ]
     acts, work = [], 0.0
     for j in range(activities):
         mode = rng.choice((1.0, 1.5, 2.0, 3.0, 4.0))
@@ -53,7 +55,7 @@ def contention_tree(
             act["after"] = [f"c{p + 1:0{width}d}" for p in preds]
         acts.append(act)
         work += mode * 1.5
-    capacity = sum(f["capacity"] for f in facilities)
+    capacity = sum(int(f["capacity"]) for f in facilities)
     hours = 2 * work / capacity + 4 * window  # generous: a stuck run shows as stuck, not late
     per_day = DAY_HOURS if working_day else 24.0
     phase: dict[str, Any] = {"id": "work", "activities": acts}
