@@ -4,11 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-NATIVE_STAMP := $(VENV)/.installed-native
 
 NOTEBOOK_STAMP := $(VENV)/.installed-notebooks
 
-.PHONY: demo test lint bench native notebooks clean
+.PHONY: demo test lint bench notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +20,6 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
-
-$(NATIVE_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[native]'
-	touch $@ $(STAMP)
-
-# Compiled hot modules (sim/native.py MODULES; about a minute), rebuilt only when a source
-# no longer matches the build. Until then, and wherever the build is missing, the
-# pure-Python modules load.
-native: | $(NATIVE_STAMP)
-	$(BIN)/python -c 'import sim.native as n; raise SystemExit(n.main(["build"]))'
 
 demo: $(STAMP)
 	$(BIN)/tabletop run --out runs
@@ -48,8 +37,8 @@ $(NOTEBOOK_STAMP): pyproject.toml | $(BIN)/python
 notebooks: $(NOTEBOOK_STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-test: $(TEST_STAMP) native
-	TABLETOP_REQUIRE_NATIVE=1 $(BIN)/python -m pytest -q
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 
@@ -57,9 +46,8 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP) native
+bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
-	rm -f sim/_native.json $$(find sim -name '*.so' -o -name '*.pyd')

@@ -2,7 +2,7 @@
 
 Prints: the engine-only time of one run of the bundled default (median of
 many, after import and load; target < 20 ms); the cost per activity of
-``simulate`` on generated scenarios (``sim.synth``) of 1,000 to 50,000
+``simulate`` on generated scenarios (``sim.scenario.synth``) of 1,000 to 50,000
 activities, split into the critical-path plan, the set-up and event loop, and
 the result tables (target: 50k/1k <= 1.5); and, measured in the same run, the
 floor: a bare SimPy model of the same activities (one process per activity
@@ -23,9 +23,7 @@ activities per size (20 runs of 1,000, one of 50,000) and keeps the median run;
 the best of the rounds counts. Every size thus gets the same number of samples:
 a least over many short runs would favour the small sizes.
 
-The engine measured is the one ``sim`` loads (the first lines say which): the modules
-compiled by ``make native`` when they are current, else the Python sources; set
-``TABLETOP_PURE=1`` to time the sources beside a build.
+The engine measured is the pure-Python package, as ``pip install`` gives it.
 
 With ``--instructions 1000``, it also counts the instructions per activity of
 ``simulate`` and of the floor under valgrind's callgrind: the same figure on every run,
@@ -263,7 +261,7 @@ class Case:
 
 def load_case(n: int) -> Case:
     from sim.scenario import load_tree
-    from sim.synth import synth_tree
+    from sim.scenario.synth import synth_tree
 
     tree = synth_tree(n, seed=0)
     t0 = time.process_time()
@@ -329,7 +327,8 @@ def _ratios(rows: Sequence[Row], cost: Callable[[Row], float], label: str) -> st
 
 def scaling(sizes: Sequence[int], rounds: int = ROUNDS) -> list[str]:
     lines = [
-        "per-activity cost on generated scenarios (sim.synth, seed 0), CPU µs per activity;",
+        "per-activity cost on generated scenarios (sim.scenario.synth, seed 0), "
+        "CPU µs per activity;",
         f"  best of {rounds} rounds over all sizes (in turn up and down), each round the",
         f"  median run of about {ACTIVITIES_PER_ROUND:,} activities per size, so that a busy "
         "spell favours no size.",
@@ -400,16 +399,11 @@ def _repeat_for_count(mode: str, n: int, repeat: int) -> None:
         run()
 
 
-def _instructions_of(mode: str, n: int, repeat: int, pure: bool) -> float:
+def _instructions_of(mode: str, n: int, repeat: int) -> float:
     """Instructions per activity of ``mode``: a valgrind run with ``repeat`` runs less
     one with none, so that start-up, import and loading cancel out. A fixed hash seed:
     the order of sets and dicts of strings, and so the count, varies with it by ~5 %."""
-    from sim.native import PURE_ENV
-
-    env = {k: v for k, v in os.environ.items() if k != PURE_ENV}
-    env["PYTHONHASHSEED"] = "0"
-    if pure:
-        env[PURE_ENV] = "1"
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     counts = []
     for k in (0, repeat):
         done = subprocess.run(
@@ -427,22 +421,15 @@ def instructions(sizes: Sequence[int], repeat: int = 3) -> list[str]:
     """Instructions per activity under valgrind's callgrind: the same count on every run,
     whatever else the machine does, so the ratio to the floor does not drift with load
     (it leaves out what memory stalls cost, which the CPU times above include)."""
-    from sim import native
-
     if shutil.which("valgrind") is None:
         return ["instruction counts: valgrind not found, skipped"]
     lines = [f"instructions per activity (valgrind --tool=callgrind, {repeat} runs less none, "
              "PYTHONHASHSEED=0; deterministic, memory stalls not included)"]
-    both = native.compiled()
     for n in sizes:
-        floor = _instructions_of("floor", n, repeat, pure=False)
-        sim = _instructions_of("simulate", n, repeat, pure=False)
-        text = (f"  {n:>6}: floor {floor / 1000:.1f}k, simulate{' (compiled)' if both else ''}"
-                f" {sim / 1000:.1f}k = {sim / floor:.2f}x floor")
-        if both:
-            source = _instructions_of("simulate", n, repeat, pure=True)
-            text += f"; Python sources {source / 1000:.1f}k = {source / floor:.2f}x floor"
-        lines.append(text)
+        floor = _instructions_of("floor", n, repeat)
+        sim = _instructions_of("simulate", n, repeat)
+        lines.append(f"  {n:>6}: floor {floor / 1000:.1f}k, simulate {sim / 1000:.1f}k = "
+                     f"{sim / floor:.2f}x floor")
     return lines
 
 
@@ -469,14 +456,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import simpy
 
     import sim.engine  # noqa: F401  (imports outside the timings)
-    from sim import native
 
     print(
         f"python {sys.version.split()[0]}, simpy {simpy.__version__}, {os.cpu_count()} CPUs, "
         f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
-    print(f"{native.status()}"
-          + ("; TABLETOP_PURE=1 times the Python sources" if native.compiled() else ""))
     if not args.skip_default:
         for line in bench_default():
             print(line)

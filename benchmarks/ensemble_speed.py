@@ -62,7 +62,7 @@ def interleaved_overhead(scenario: Any, n: int, seed: int = 1) -> tuple[float, f
     """
     from sim.engine import simulate
     from sim.ensemble import ensemble
-    from sim.executors import LocalExecutor
+    from sim.ensemble.executors import LocalExecutor
 
     class Interleaved(LocalExecutor):
         plain = 0.0

@@ -126,7 +126,7 @@ def load_large_file(activities: int = 10_000) -> list[str]:
     from sim.scenario.loader import validate_source
     from sim.scenario.resolve import resolve
     from sim.scenario.source import read_source
-    from sim.synth import scenario_yaml, synth_tree
+    from sim.scenario.synth import scenario_yaml, synth_tree
 
     lines = [f"loading a generated {activities:,}-activity scenario file, best of 3"]
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim import native as _native
-
 __version__ = "0.1.0"
-
-_native.guard()  # compiled hot modules load only while they match their sources
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario, ScenarioError, load_scenario

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.commands.docs import docs_dir, pages
+from sim.cli.commands.docs import docs_dir, pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +45,7 @@ def test_an_installed_package_reads_its_own_copy(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "sim", site / "sim", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "docs", site / "sim" / "docs")
     (site / "sim/docs/tutorial.md").write_text("# Tutorial\n\ninstalled copy\n")
-    code = ("from sim.commands.docs import docs_dir, pages; print(docs_dir()); "
+    code = ("from sim.cli.commands.docs import docs_dir, pages; print(docs_dir()); "
             "print(pages()['tutorial'].read_text())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)},

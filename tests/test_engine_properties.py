@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core.random import stream
+from sim.core.timefmt import WorkingTime
 from sim.engine import simulate
-from sim.eventlog import Event
-from sim.random import stream
 from sim.results import RunResult
+from sim.results.eventlog import Event
 from sim.scenario import Scenario, load_tree
 from sim.scenario.model import Activity
-from sim.timefmt import WorkingTime
 
 EPS = 1e-6
 SETTINGS = settings(max_examples=60, deadline=None,

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from sim import load_scenario
-from sim.compare import compare
 from sim.ensemble import Layout, ensemble, record_of, run_chunk
-from sim.executors import LocalExecutor
-from sim.stats import Moments, Proportion, Quantiles, QuantileTable, RankCorrelation
+from sim.ensemble.compare import compare
+from sim.ensemble.executors import LocalExecutor
+from sim.ensemble.stats import Moments, Proportion, Quantiles, QuantileTable, RankCorrelation
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEK = ROOT / "scenarios" / "training_week.yaml"
@@ -41,7 +41,7 @@ injects:
 
 
 def _same(a: object, b: object) -> None:
-    from sim.risk import risk_summary
+    from sim.ensemble.risk import risk_summary
 
     left, right = risk_summary(a), risk_summary(b)  # type: ignore[arg-type]
     left.pop("executor")
@@ -245,9 +245,9 @@ def _crash_on_chunk_ten(scenario, seed, start, stop, keep=0, layout=None):  # ty
 
 def test_a_dead_worker_is_retried_and_the_missing_replications_reported(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import sim.executors
+    import sim.ensemble.executors
 
-    monkeypatch.setattr(sim.executors, "run_chunk", _crash_on_chunk_ten)
+    monkeypatch.setattr(sim.ensemble.executors, "run_chunk", _crash_on_chunk_ten)
     scenario = load_scenario(RISKY)
     result = ensemble(scenario, 40, seed=1, executor=LocalExecutor(2), chunk=5)
     assert result.missing == tuple(range(10, 15))
@@ -258,7 +258,7 @@ def test_a_dead_worker_is_retried_and_the_missing_replications_reported(
 def test_dask_local_cluster_gives_the_same_numbers_as_the_local_pool() -> None:
     from distributed import LocalCluster
 
-    from sim.executors import DaskExecutor
+    from sim.ensemble.executors import DaskExecutor
 
     scenario = load_scenario(RISKY)
     local = ensemble(scenario, 40, seed=6, jobs=2)
@@ -330,7 +330,7 @@ def test_sweep_writes_one_row_per_grid_point(tmp_path: Path) -> None:
 
 
 def test_quantile_table_matches_numpy_per_cell_with_gaps() -> None:
-    from sim.stats import QuantileTable
+    from sim.ensemble.stats import QuantileTable
 
     rng = np.random.default_rng(3)
     data = rng.lognormal(2, 0.5, (4000, 3))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.commands.plot import load_run
+from sim.cli.commands.plot import load_run
 from sim.engine import simulate
 from sim.scenario import load_scenario
 

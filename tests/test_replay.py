@@ -13,6 +13,7 @@ import pytest
 
 from sim import load_scenario, simulate
 from sim.cli import main
+from sim.core.timefmt import format_time
 from sim.replay import (
     Replay,
     bar_cells,
@@ -23,7 +24,6 @@ from sim.replay import (
     step_point,
 )
 from sim.results import RunResult
-from sim.timefmt import format_time
 
 ROOT = Path(__file__).resolve().parent.parent
 SEMINAR = ROOT / "scenarios" / "seminar.yaml"

@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 from sim import load_scenario, simulate
-from sim.commands.replay import (
+from sim.cli.commands.replay import (
     INJECT_HOLD_S,
     MAX_GAP_S,
     StepGate,
@@ -25,8 +25,8 @@ from sim.commands.replay import (
     render_screen,
     resource_bar,
 )
+from sim.core.timefmt import format_time
 from sim.replay import Replay, build_replay, narrative
-from sim.timefmt import format_time
 
 ROOT = Path(__file__).resolve().parent.parent
 SEMINAR = ROOT / "scenarios" / "seminar.yaml"

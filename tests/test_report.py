@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
 from sim.report import build_report, render_markdown, scripted_time, write_charts_and_report
 from sim.results import RunResult
 from sim.scenario import load_scenario
-from sim.timefmt import format_duration, format_time
 from tests.test_plotting_gantt import BLOCK, SPEC
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,9 +18,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sim.compare import CompareResult, compare
 from sim.engine import simulate
 from sim.ensemble import EnsembleResult, ensemble
+from sim.ensemble.compare import CompareResult, compare
 from sim.plotting.risk import (
     SKY,
     criticality,

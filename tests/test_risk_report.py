@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from sim.compare import CompareResult, compare
 from sim.ensemble import EnsembleResult, ensemble
-from sim.risk import risk_summary
-from sim.risk_report import (
+from sim.ensemble.compare import CompareResult, compare
+from sim.ensemble.risk import risk_summary
+from sim.report.risk import (
     CRN,
     build_compare_report,
     build_risk_report,
@@ -191,7 +191,7 @@ def test_sweep_chart_and_report(keys: int, tmp_path: Path) -> None:
 
 
 def test_sweep_report_cells_say_what_they_are() -> None:
-    from sim.risk_report import sweep_cell
+    from sim.report.risk import sweep_cell
 
     cells: list[tuple[str, Any, str]] = [("p_on_time", 0.5, "50.0%"),
                                          ("end_p90_h", 37.5, "D2 13:30"),

@@ -36,8 +36,8 @@ BROKEN = sorted(p for p in (ROOT / "tests" / "broken").iterdir() if p.suffix != 
 
 def _generated(tmp: Path, name: str) -> Path:
     """A generated scenario written as a file, so the commands read it as a user's file."""
-    from sim.synth import scenario_yaml, synth_tree
-    from sim.synth_contention import contention_tree
+    from sim.scenario.synth import scenario_yaml, synth_tree
+    from sim.scenario.synth.contention import contention_tree
 
     trees: dict[str, Callable[[], dict[str, object]]] = {
         "layered-300": lambda: synth_tree(300, seed=1, around_the_clock_share=0.2),

@@ -1,4 +1,4 @@
-"""Durations, ``"D6 10:00"`` times and their formatting (``sim.timefmt``)."""
+"""Durations, ``"D6 10:00"`` times and their formatting (``sim.core.timefmt``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.timefmt import (
+from sim.core.timefmt import (
     DayTime,
     TimeFormatError,
     format_clock,

@@ -13,7 +13,7 @@ from sim.cli import main
 from sim.engine import simulate
 from sim.scenario import load_scenario, load_tree
 from sim.scenario.source import MAX_BYTES
-from sim.synth import DAY_HOURS, MAX_DAYS, scenario_yaml, synth_tree
+from sim.scenario.synth import DAY_HOURS, MAX_DAYS, scenario_yaml, synth_tree
 
 
 def _activities(tree: dict[str, Any]) -> list[dict[str, Any]]:

@@ -6,14 +6,14 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sim.core.random import Streams
+from sim.core.timefmt import format_time
 from sim.engine.core import Engine
 from sim.engine.injects import schedule_injects
 from sim.engine.recorder import Event
 from sim.engine.state import DONE, PENDING, RUNNING, ActivityRun
-from sim.random import Streams
 from sim.results import RunResult, build_result
 from sim.scenario.model import Activity, Scenario
-from sim.timefmt import format_time
 
 __all__ = ["default_time_cap", "simulate"]
 

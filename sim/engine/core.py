@@ -15,7 +15,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, Timeout
 
-from sim.engine.calendar import EPS, WorkingTime
+from sim.core.timefmt import EPS, WorkingTime
 from sim.engine.recorder import Event, Recorder
 from sim.engine.state import (
     DONE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.eventlog import KINDS, Event
+from sim.results.eventlog import KINDS, Event
 
 __all__ = ["KINDS", "Event", "Recorder"]
 

@@ -36,12 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.core.timefmt import format_clock, format_duration, format_time
 from sim.plotting import style
 from sim.plotting.rows import Layout, activity_layout, phase_extents, rect, shorten, union
 from sim.plotting.timeline import Segment, activity_segments, chart_end, inject_hits
 from sim.replay import inject_effect
 from sim.results import RunResult, all_usage_steps
-from sim.timefmt import format_clock, format_duration, format_time
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from sim.core.timefmt import format_duration, format_time
 from sim.plotting import style
 from sim.plotting.rows import (
     MAX_ROWS,
@@ -26,7 +27,6 @@ from sim.plotting.rows import (
 )
 from sim.plotting.timeline import Segment, activity_segments, chart_end, inject_hits
 from sim.results import RunResult
-from sim.timefmt import format_duration, format_time
 
 By = Literal["activity", "group"]
 BAR = 0.56  # bar height, in rows

@@ -23,11 +23,11 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 from numpy.typing import NDArray
 
+from sim.core.timefmt import format_duration, format_time
+from sim.ensemble.stats import Quantiles
 from sim.plotting import style
 from sim.plotting.rows import shorten
-from sim.risk_report import input_label
-from sim.stats import Quantiles
-from sim.timefmt import format_duration, format_time
+from sim.report.risk import input_label
 
 if TYPE_CHECKING:
     from sim.ensemble import EnsembleResult

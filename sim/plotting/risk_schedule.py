@@ -13,12 +13,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
+from sim.core.timefmt import format_time
 from sim.plotting import style
 from sim.plotting.gantt import row_labels
 from sim.plotting.risk import GREEN, LEGEND_W, empty_figure, frame, legend_right, titled
 from sim.plotting.rows import MAX_ROWS, activity_layout
 from sim.results import RunResult
-from sim.timefmt import format_time
 
 if TYPE_CHECKING:
     from sim.ensemble import EnsembleResult

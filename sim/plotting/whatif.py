@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from sim.core.timefmt import format_time
 from sim.plotting import style
 from sim.plotting.risk import (
     BLUE,
@@ -41,10 +42,9 @@ from sim.plotting.risk import (
     titled,
 )
 from sim.plotting.rows import shorten
-from sim.timefmt import format_time
 
 if TYPE_CHECKING:
-    from sim.compare import CompareResult
+    from sim.ensemble.compare import CompareResult
 
 # ---------------------------------------------------------------- comparison
 

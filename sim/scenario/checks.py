@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from sim.core.timefmt import DayTime, format_duration
 from sim.scenario.errors import Path, Problem, did_you_mean
 from sim.scenario.schema import (
     ActivitySpec,
@@ -19,7 +20,6 @@ from sim.scenario.schema import (
     ScenarioSpec,
 )
 from sim.scenario.source import Source
-from sim.timefmt import DayTime, format_duration
 
 
 @dataclass

@@ -35,11 +35,11 @@ def load_scenario(origin: str | FsPath, overrides: Sequence[str] = ()) -> Scenar
 
     ``overrides`` are ``"key.path=value"`` changes (as ``--set`` on the command line),
     applied before the checks. Raises :class:`ScenarioError` listing every problem found
-    (warnings included), or :class:`~sim.overrides.OverrideError` for a bad override.
+    (warnings included), or :class:`~sim.scenario.overrides.OverrideError` for a bad override.
     """
     source = read_source(origin)
     if overrides:
-        from sim.overrides import override_source
+        from sim.scenario.overrides import override_source
 
         source = override_source(source, overrides)
     return load_source(source)

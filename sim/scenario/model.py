@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from sim.random import Distribution
+from sim.core.random import Distribution
 
 if TYPE_CHECKING:
     from sim.scenario.plan import CriticalPath

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.core.timefmt import HOURS_PER_DAY
 from sim.scenario import model
 from sim.scenario.schema import (
     ActivitySpec,
@@ -11,7 +12,6 @@ from sim.scenario.schema import (
     ResourceDownSpec,
     ScenarioSpec,
 )
-from sim.timefmt import HOURS_PER_DAY
 
 
 def resolve(spec: ScenarioSpec, file: str, warnings: tuple[str, ...] = ()) -> model.Scenario:

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from sim import timefmt
-from sim.random import Choice, Distribution, Fixed, Lognormal, Pert, Triangular, Uniform
+from sim.core import timefmt
+from sim.core.random import Choice, Distribution, Fixed, Lognormal, Pert, Triangular, Uniform
 
 FORMAT = "tabletop/1"
 

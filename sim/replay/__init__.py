@@ -31,11 +31,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from sim.timefmt import format_duration, format_time
+from sim.core.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:  # kept light: the command line imports this module at start-up
-    from sim.eventlog import Event
     from sim.results import RunResult
+    from sim.results.eventlog import Event
     from sim.scenario.model import Activity, Inject, Scenario
 
 KIND_WIDTH = 8  # width of the kind column of a narrative line

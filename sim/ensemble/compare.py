@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.ensemble import EnsembleResult, EnsembleStats, Layout, Progress, chunks_for
-from sim.risk import PairedStats
+from sim.ensemble.risk import PairedStats
 from sim.scenario.model import Scenario
 
 
@@ -25,7 +25,7 @@ def compare(a: Scenario, b: Scenario, n: int, *, seed: int | None = None, jobs: 
             executor_a: Any = None, executor_b: Any = None,
             progress: Progress | None = None) -> CompareResult:
     """Run ``n`` replications of each variant with the same seed and pair them up."""
-    from sim.executors import LocalExecutor
+    from sim.ensemble.executors import LocalExecutor
 
     if n < 1:
         raise ValueError("a comparison needs at least one replication")

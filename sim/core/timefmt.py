@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mypy_extensions import mypyc_attr
-
 if TYPE_CHECKING:
     from sim.scenario.model import Calendar
 
@@ -64,7 +62,6 @@ def parse_clock(value: object) -> float:
     return hour + minute / 60
 
 
-@mypyc_attr(native_class=False)  # part of a scenario, which is pickled
 @dataclass(frozen=True, slots=True)
 class DayTime:
     """A time written ``"D6 10:00"``; ``clock`` is ``None`` for ``"D6"`` (start of working day)."""

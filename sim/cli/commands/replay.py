@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Literal
 
-from sim.commands.common import add_set_option, check_seed, load_scenario_arg
-from sim.timefmt import format_time
+from sim.cli.commands.common import add_set_option, check_seed, load_scenario_arg
+from sim.core.timefmt import format_time
 
 if TYPE_CHECKING:  # sim.replay and rich load when the command runs, not at start-up
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult

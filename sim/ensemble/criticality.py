@@ -7,8 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
 
-from mypy_extensions import mypyc_attr
-
 from sim.results import RunResult
 from sim.scenario.model import Scenario
 
@@ -16,7 +14,6 @@ EPS = 1e-7
 _time = itemgetter(0)  # of an event record
 
 
-@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class ChainContext:
     """What the walk back needs from the scenario: worked out once, reused for every run."""

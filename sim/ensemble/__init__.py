@@ -16,13 +16,11 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
-from mypy_extensions import mypyc_attr
 from numpy.typing import NDArray
 
-from sim.criticality import ChainContext, critical_chain
-from sim.results import RunResult
-from sim.scenario.model import Scenario
-from sim.stats import (
+from sim.core.timefmt import WorkingTime
+from sim.ensemble.criticality import ChainContext, critical_chain
+from sim.ensemble.stats import (
     CellQuantiles,
     Moments,
     Proportion,
@@ -31,7 +29,8 @@ from sim.stats import (
     RankCorrelation,
     z_value,
 )
-from sim.timefmt import WorkingTime
+from sim.results import RunResult
+from sim.scenario.model import Scenario
 
 Progress = Callable[[int, int], None]
 
@@ -39,7 +38,6 @@ Progress = Callable[[int, int], None]
 # ---------------------------------------------------------------- what one run gives
 
 
-@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class Layout:
     """Which numbers a replication record holds, in which order (from the scenario)."""
@@ -110,15 +108,20 @@ class Layout:
         )
 
 
-# Column ranges of a record's parts in Packed.values (see Layout.columns); util is
-# [resource][day], flattened. (The functional form: a compiled class form trips over `slice`.)
-Columns = NamedTuple("Columns", [  # noqa: UP014 (see above)
-    ("phase_end", slice), ("phase_late", slice), ("phase_duration", slice),
-    ("phase_breach", slice), ("activity_end", slice), ("util", slice), ("inputs", slice),
-    ("width", int)])
+class Columns(NamedTuple):
+    """Column ranges of a record's parts in Packed.values (see Layout.columns); util is
+    [resource][day], flattened."""
+
+    phase_end: slice
+    phase_late: slice
+    phase_duration: slice
+    phase_breach: slice
+    activity_end: slice
+    util: slice
+    inputs: slice
+    width: int
 
 
-@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class Record:
     """The compact outcome of one replication (what crosses process boundaries)."""
@@ -199,7 +202,6 @@ def _inputs(result: RunResult, layout: Layout) -> tuple[float, ...]:
     return tuple(out)
 
 
-@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class Packed:
     """The records of a chunk of replications as one array of numbers: what crosses
@@ -262,7 +264,6 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
 # ---------------------------------------------------------------- statistics
 
 
-@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass
 class EnsembleStats:
     """Everything an ensemble reports, accumulated record by record."""
@@ -402,7 +403,6 @@ def chunks_for(n: int, workers: int, size: int | None = None) -> list[tuple[int,
     return chunks
 
 
-@mypyc_attr(native_class=False)  # pickled between processes
 @dataclass(frozen=True)
 class EnsembleResult:
     scenario: Scenario
@@ -423,10 +423,10 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
              progress: Progress | None = None) -> EnsembleResult:
     """Run ``n`` replications and stream their statistics.
 
-    ``executor`` is an :class:`~sim.executors.Executor`; by default a local process pool
+    ``executor`` is an :class:`~sim.ensemble.executors.Executor`; by default a local process pool
     of ``jobs`` workers (in-process when ``jobs == 1``).
     """
-    from sim.executors import LocalExecutor
+    from sim.ensemble.executors import LocalExecutor
 
     if n < 1:
         raise ValueError("an ensemble needs at least one replication")

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.eventlog import Event
 from sim.results import RunResult
+from sim.results.eventlog import Event
 
 RUN_MARKER = "summary.json"
 REQUIRED = ("summary.json", "activities.csv", "events.jsonl")

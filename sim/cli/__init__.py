@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim import __version__, native
+from sim import __version__
 
 if TYPE_CHECKING:
     from sim.scenario.errors import Problem
@@ -59,8 +59,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _outline(scenario: object) -> str:
+    from sim.core.timefmt import format_duration, format_time
     from sim.scenario.model import Scenario
-    from sim.timefmt import format_duration, format_time
 
     assert isinstance(scenario, Scenario)
     lines = [f"  {scenario.days} days"
@@ -100,7 +100,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from sim.outputs import write_file_new
+    from sim.core.files import write_file_new
     from sim.scenario.bundled import starter_text
 
     path = Path(args.path)
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the scenario format.",
     )
     parser.add_argument("--version", action="version",
-                        version=f"tabletop {__version__}, {native.status()}")
+                        version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -147,7 +147,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 
 def _extra_commands() -> list[Registrar]:
-    from sim.commands import docs, mc, plot, replay, run, synth
+    from sim.cli.commands import docs, mc, plot, replay, run, synth
 
     return [run.add_parser, synth.add_parser, mc.add_parsers, replay.add_parser, plot.add_parser,
             docs.add_parser]

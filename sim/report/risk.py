@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.core.timefmt import format_clock, format_duration, format_time
 from sim.report import (
     DASH,
     Cell,
@@ -26,16 +27,15 @@ from sim.report import (
     render_html,
     render_markdown,
 )
-from sim.timefmt import format_clock, format_duration, format_time
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from sim.compare import CompareResult
     from sim.ensemble import EnsembleResult
+    from sim.ensemble.compare import CompareResult
+    from sim.ensemble.stats import Moments, Proportion, Quantiles
     from sim.results import RunResult
     from sim.scenario.model import Scenario
-    from sim.stats import Moments, Proportion, Quantiles
 
 Builders = Mapping[str, "Callable[[], Figure]"]
 RUN_FOOTER = "<p class=\"meta\">Made by tabletop from the run's event log.</p>"
@@ -344,13 +344,13 @@ def write_risk_report(result: EnsembleResult, out: Path, summary: Mapping[str, A
                       plan: RunResult | None = None) -> list[Path]:
     """Charts (end-time, gantt, criticality, tornado, utilisation) and report.html/.md.
 
-    ``summary`` is :func:`sim.risk.risk_summary` of ``result`` (made here if missing);
+    ``summary`` is :func:`sim.ensemble.risk.risk_summary` of ``result`` (made here if missing);
     ``plan`` is the plan run (made here if missing: deterministic and cheap).
     """
     from sim.plotting import risk, risk_schedule
 
     if summary is None:
-        from sim.risk import risk_summary
+        from sim.ensemble.risk import risk_summary
 
         summary = risk_summary(result)
     if plan is None:
@@ -503,7 +503,7 @@ def sweep_cell(column: str, value: Any) -> Cell:
 def build_sweep_report(names: Sequence[str], rows: Sequence[Sequence[Any]],
                        header: Sequence[str], kpi: str, *, scenario: str = "",
                        n: int | None = None, seed: int | None = None) -> Report:
-    from sim.sweep import KPIS
+    from sim.ensemble.sweep import KPIS
 
     col = header.index(kpi)
     finite = [r for r in rows if isinstance(r[col], int | float) and math.isfinite(r[col])]

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from sim.core.timefmt import format_clock, format_duration, format_time
 from sim.results import RunResult, inject_outcomes
-from sim.timefmt import format_clock, format_duration, format_time
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

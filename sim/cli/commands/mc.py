@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.commands.common import (
+from sim.cli.commands.common import (
     add_chart_options,
     add_set_option,
     check_seed,
@@ -17,16 +17,16 @@ from sim.commands.common import (
     scenario_copy_name,
     write_run_dir,
 )
-from sim.timefmt import format_duration, format_time
+from sim.core.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:
     from sim.ensemble import EnsembleResult
-    from sim.executors import Executor
+    from sim.ensemble.executors import Executor
 
 
 def _executor(args: argparse.Namespace) -> Executor:
     from sim.cli import UsageError
-    from sim.executors import DaskExecutor, ExecutorError, LocalExecutor
+    from sim.ensemble.executors import DaskExecutor, ExecutorError, LocalExecutor
 
     try:
         if args.executor == "dask":
@@ -107,8 +107,8 @@ def _ranges(ids: tuple[int, ...]) -> str:
 
 def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
                     args: argparse.Namespace, copy_name: str = "scenario.yaml") -> None:
-    from sim.risk import risk_summary
-    from sim.rundir import write_csv, write_json, write_run_tables
+    from sim.ensemble.risk import risk_summary
+    from sim.results.store import write_csv, write_json, write_run_tables
 
     summary = risk_summary(result, precision_h=precision_h)
     write_json(out / "summary.json", summary)
@@ -136,7 +136,7 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
 
 def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any],
                      args: argparse.Namespace) -> None:
-    from sim.risk_report import write_risk_report
+    from sim.report.risk import write_risk_report
 
     write_risk_report(result, out, summary, formats=args.format, dpi=args.dpi)
 
@@ -172,9 +172,9 @@ def cmd_mc(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.cli import EXIT_INPUT, EXIT_OK
-    from sim.compare import compare
-    from sim.risk import risk_summary
-    from sim.rundir import write_json
+    from sim.ensemble.compare import compare
+    from sim.ensemble.risk import risk_summary
+    from sim.results.store import write_json
 
     _check_n(args.n)
     check_seed(args.seed)
@@ -205,7 +205,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             name = scenario_copy_name(scenario, sets).replace("scenario", f"scenario-{label}")
             (out / name).write_text(text, encoding="utf-8")
         if not args.no_charts:
-            from sim.risk_report import write_compare_report
+            from sim.report.risk import write_compare_report
 
             write_compare_report(result, out, set_a=args.set, set_b=args.set + args.set_b,
                                  formats=args.format, dpi=args.dpi)
@@ -218,10 +218,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.cli import EXIT_OK, UsageError
-    from sim.overrides import OverrideError, apply_overrides, parse_override, parse_values
-    from sim.rundir import write_csv, write_json
+    from sim.ensemble.sweep import KPIS, grid, sweep
+    from sim.results.store import write_csv, write_json
     from sim.scenario import ScenarioError
-    from sim.sweep import KPIS, grid, sweep
+    from sim.scenario.overrides import OverrideError, apply_overrides, parse_override, parse_values
 
     _check_n(args.n)
     check_seed(args.seed)
@@ -263,7 +263,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                                                      for r in rows]})
         if args.no_charts:
             return
-        from sim.risk_report import write_sweep_report
+        from sim.report.risk import write_sweep_report
 
         write_sweep_report(names, rows, header, args.kpi, out, scenario=scenario.name,
                            n=args.n, seed=results[0].result.seed if results else None,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def cmd_synth(args: argparse.Namespace) -> int:
     from sim.cli import EXIT_OK, UsageError
-    from sim.synth import scenario_yaml, synth_tree
+    from sim.scenario.synth import scenario_yaml, synth_tree
 
     if args.activities < 1:
         raise UsageError("--activities must be a whole number >= 1")
@@ -32,7 +32,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return EXIT_OK
-    from sim.outputs import write_file_new
+    from sim.core.files import write_file_new
 
     out = Path(args.out)
     write_file_new(out, text)

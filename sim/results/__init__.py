@@ -10,17 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
-from mypy_extensions import mypyc_attr
-
-from sim.eventlog import Event
+from sim.core.timefmt import WorkingTime
+from sim.results.eventlog import Event
 from sim.scenario.model import Activity, Scenario
-from sim.timefmt import WorkingTime
 
 EPS = 1e-9
 _new = tuple.__new__
-# The result types below stay ordinary Python classes when this module is compiled
-# (sim.native): they cross process boundaries by pickle, which a compiled frozen dataclass
-# does not survive.
 
 
 class ActivityRow(NamedTuple):
@@ -41,7 +36,6 @@ class ActivityRow(NamedTuple):
     added_by: str | None = None  # inject that added it
 
 
-@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class PhaseRow:
     id: str
@@ -55,7 +49,6 @@ class PhaseRow:
     breach: bool  # duration above limit
 
 
-@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class ResourceRow:
     id: str
@@ -69,7 +62,6 @@ class ResourceRow:
     busy_by_day: tuple[float, ...] = ()  # unit-hours in use per day D1.. (as GroupRow)
 
 
-@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class GroupRow:
     id: str
@@ -81,7 +73,6 @@ class GroupRow:
     unavailable_h: float
 
 
-@mypyc_attr(native_class=False)
 @dataclass(frozen=True, slots=True)
 class Bottleneck:
     kind: str  # "resource" or "group"
@@ -89,7 +80,6 @@ class Bottleneck:
     wait_h: float
 
 
-@mypyc_attr(native_class=False)
 @dataclass(frozen=True)
 class RunResult:
     scenario: Scenario

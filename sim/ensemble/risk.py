@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.ensemble import EnsembleResult, EnsembleStats, Record
-from sim.stats import Moments, Proportion
+from sim.ensemble.stats import Moments, Proportion
 
 QUANTILES = (0.1, 0.5, 0.9)
 

@@ -16,10 +16,9 @@ ALIASES = {"format": "scenario-format", "scenario": "scenario-format", "commands
 
 def docs_dir() -> Path:
     """``sim/docs`` in an installed wheel, ``docs/`` in a source checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "docs"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "docs"
+    package = Path(__file__).resolve().parents[2]  # sim/
+    packaged = package / "docs"
+    return packaged if packaged.is_dir() else package.parent / "docs"
 
 
 def pages() -> dict[str, Path]:

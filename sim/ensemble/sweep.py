@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.ensemble import EnsembleResult, ensemble
-from sim.overrides import Override, apply_overrides
 from sim.scenario.loader import load_source
+from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.source import Source
 
 Vary = tuple[tuple[str, ...], list[Any]]

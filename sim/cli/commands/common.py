@@ -30,9 +30,9 @@ def load_scenario_arg(file: str | None, sets: Sequence[str] = ()) -> tuple[Scena
     import yaml
 
     from sim.cli import UsageError, _default_file, _report_problems
-    from sim.overrides import OverrideError, override_source
     from sim.scenario import ScenarioError
     from sim.scenario.loader import load_source
+    from sim.scenario.overrides import OverrideError, override_source
     from sim.scenario.source import read_source
 
     path = Path(file) if file else _default_file()
@@ -124,7 +124,7 @@ def dpi_value(text: str) -> int:
 def jobs_value(jobs: int) -> int:
     """``--jobs``: 0 means every core; negative is refused."""
     from sim.cli import UsageError
-    from sim.executors import default_jobs
+    from sim.ensemble.executors import default_jobs
 
     if jobs < 0:
         raise UsageError(f"--jobs must be 0 (all cores) or more (got {jobs})")
@@ -139,7 +139,7 @@ def write_run_dir(out: str, stem: str, write: Callable[[Path], None], name: str 
     A directory that exists already or cannot be written is a usage error (exit 2).
     """
     from sim.cli import UsageError
-    from sim.rundir import RunDirError, new_run_dir
+    from sim.results.store import RunDirError, new_run_dir
 
     try:
         path = new_run_dir(Path(out), stem, write, name=name)

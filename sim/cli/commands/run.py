@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.commands.common import (
+from sim.cli.commands.common import (
     add_chart_options,
     add_set_option,
     check_seed,
@@ -15,7 +15,7 @@ from sim.commands.common import (
     scenario_copy_name,
     write_run_dir,
 )
-from sim.timefmt import format_duration, format_time
+from sim.core.timefmt import format_duration, format_time
 
 if TYPE_CHECKING:
     from sim.results import RunResult
@@ -62,7 +62,7 @@ def summary_text(result: RunResult) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.cli import EXIT_INPUT, EXIT_OK
     from sim.engine import simulate
-    from sim.rundir import write_run_tables
+    from sim.results.store import write_run_tables
 
     scenario, text, _source = load_scenario_arg(args.file, args.set)
     check_seed(args.seed)

@@ -12,18 +12,18 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.commands.common import add_chart_options
+from sim.cli.commands.common import add_chart_options
 
 if TYPE_CHECKING:
-    from sim.eventlog import Event
     from sim.results import RunResult
+    from sim.results.eventlog import Event
 
 SCENARIO_COPIES = ("scenario.yaml", "scenario.yml", "scenario.toml", "scenario.json")
 
 
 def read_events(path: Path) -> list[Event]:
     """The event log of ``events.jsonl``; ``ValueError`` naming the first bad line."""
-    from sim.eventlog import Event
+    from sim.results.eventlog import Event
 
     fields = set(Event._fields)
     events: list[Event] = []
@@ -53,11 +53,11 @@ def read_events(path: Path) -> list[Event]:
 def load_run(run_dir: Path) -> RunResult:
     """The :class:`RunResult` a run directory records, rebuilt from its event log.
 
-    Raises :class:`sim.rundir.RunDirError` (or ``ValueError`` for a damaged log,
+    Raises :class:`sim.results.store.RunDirError` (or ``ValueError`` for a damaged log,
     :class:`sim.scenario.ScenarioError` for a scenario copy that no longer loads).
     """
     from sim.results import build_result
-    from sim.rundir import RunDirError, check_run_dir
+    from sim.results.store import RunDirError, check_run_dir
     from sim.scenario import load_scenario
 
     summary = check_run_dir(run_dir)
@@ -86,7 +86,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     import sys
 
     from sim.cli import EXIT_OK, UsageError
-    from sim.rundir import RunDirError, check_run_dir
+    from sim.results.store import RunDirError, check_run_dir
     from sim.scenario import ScenarioError
 
     run_dir = Path(args.run_dir)
