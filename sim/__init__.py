@@ -1,24 +1,40 @@
-"""tabletop: replay multi-day training-exercise programmes as a discrete-event simulation."""
+"""tabletop: replay multi-day training-exercise programmes as a discrete-event simulation.
+
+The names most scripts need, loaded on first use so that ``import sim`` stays cheap::
+
+    from sim import load_scenario, simulate
+
+Everything else lives in the layers: :mod:`sim.core`, :mod:`sim.scenario`,
+:mod:`sim.results`, :mod:`sim.engine`, :mod:`sim.ensemble`, :mod:`sim.replay`,
+:mod:`sim.plotting`, :mod:`sim.report` and :mod:`sim.cli`
+(``docs/explanation/architecture.md``).
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from sim.core.version import __version__
 
 if TYPE_CHECKING:
+    from sim.engine import simulate
+    from sim.ensemble import ensemble
     from sim.scenario import Scenario, ScenarioError, load_scenario
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]
+# public name -> the module that defines it
+_LAZY = {
+    "load_scenario": "sim.scenario",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario",
+    "simulate": "sim.engine",
+    "ensemble": "sim.ensemble",
+}
+
+__all__ = ["Scenario", "ScenarioError", "__version__", "ensemble", "load_scenario", "simulate"]
 
 
-def __getattr__(name: str) -> Any:  # lazy: `import sim` stays cheap
-    if name in ("load_scenario", "Scenario", "ScenarioError"):
-        import sim.scenario
-
-        return getattr(sim.scenario, name)
-    if name == "simulate":
-        from sim.engine import simulate
-
-        return simulate
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)

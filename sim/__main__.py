@@ -1,3 +1,5 @@
+"""``python -m sim``: the ``tabletop`` command."""
+
 import sys
 
 from sim.cli import main

@@ -428,7 +428,7 @@ def test_help_blocks_match_the_command_line() -> None:
 
 
 def test_every_command_has_its_help_in_the_reference() -> None:
-    from sim.cli import build_parser
+    from sim.cli.parser import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")

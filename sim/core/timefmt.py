@@ -8,10 +8,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sim.scenario.model import Calendar
 
 HOURS_PER_DAY = 24.0
 EPS = 1e-9
@@ -127,6 +123,22 @@ def format_duration(hours: float) -> str:
         return text.strip()
     text += f"{h}h" + (f"{m:02d}" if m else "")
     return text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """The working day: its hours, and the rest days (numbered from 1)."""
+
+    day_start: float = 6.0
+    day_end: float = 20.0
+    rest_days: frozenset[int] = frozenset()
+
+    @property
+    def day_length(self) -> float:
+        return self.day_end - self.day_start
+
+    def is_working_day(self, day: int) -> bool:
+        return day not in self.rest_days
 
 
 class WorkingTime:

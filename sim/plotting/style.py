@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
+from sim.core.files import write_bytes_atomic
 from sim.plotting.canvas import ChartCanvas
 from sim.scenario.model import Calendar, Scenario
 
@@ -274,22 +273,6 @@ def _png(fig: Figure, dpi: float) -> bytes:
         return buffer.getvalue()
     rgba = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4)
     return png_bytes(rgba[:, :, :3], dpi)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename: complete or untouched.
-
-    The temporary file is created like any other (the umask applies), so the result
-    has the usual permissions.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def save_figure(fig: Figure, path: Path, *, fmt: str | None = None, dpi: float = 110) -> Path:

@@ -453,7 +453,8 @@ def render_charts(builders: Mapping[str, Callable[[], Figure]], out: Path,
                   formats: Sequence[str], dpi: float,
                   ) -> tuple[list[Path], dict[str, tuple[str, bytes]], dict[str, list[str]]]:
     """Draw and write each chart; returns the paths, the images to embed and the file names."""
-    from sim.plotting.style import figure_bytes, write_bytes_atomic
+    from sim.core.files import write_bytes_atomic
+    from sim.plotting.style import figure_bytes
 
     written: list[Path] = []
     images: dict[str, tuple[str, bytes]] = {}
@@ -485,7 +486,7 @@ def write_charts_and_report(result: RunResult, out: Path, *,
     it is made here (``simulate(..., plan=True)``: deterministic and cheap). Every file
     is written atomically (temporary name, then rename). Returns the paths written.
     """
-    from sim.plotting.style import write_bytes_atomic
+    from sim.core.files import write_bytes_atomic
 
     if by not in ("activity", "group"):
         raise ValueError(f"by must be 'activity' or 'group', not {by!r}")

@@ -571,7 +571,7 @@ def write_report(report: Report, builders: Builders, out: Path, *,
     """The charts, then report.html (images embedded) and report.md (images linked)."""
     import html
 
-    from sim.plotting.style import write_bytes_atomic
+    from sim.core.files import write_bytes_atomic
 
     written, images, files = render_charts(builders, out, chart_formats(formats), dpi)
     page = render_html(report, images, files).replace(

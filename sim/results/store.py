@@ -1,92 +1,22 @@
-"""Run directories: written completely or not at all, never over an earlier run."""
+"""Run directories: the tables and event log of a run, and reading a directory back."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import math
-import os
-import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sim.core.errors import TabletopError
+from sim.core.files import write_csv, write_json
 from sim.results import RunResult
 from sim.results.eventlog import Event
 
 RUN_MARKER = "summary.json"
 REQUIRED = ("summary.json", "activities.csv", "events.jsonl")
 
-Writer = Callable[[Path], None]
-
-
-class RunDirError(Exception):
+class RunDirError(TabletopError):
     """A run directory that cannot be written or read."""
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "run"
-
-
-def new_run_dir(parent: Path, stem: str, write: Writer, *, name: str | None = None) -> Path:
-    """Write a run into a fresh directory under ``parent``, all at once.
-
-    ``write`` fills a temporary directory; it is renamed into place only when complete.
-    Without ``name``, ``stem``, ``stem-2``, ``stem-3``... is the first free name.
-    """
-    parent.mkdir(parents=True, exist_ok=True)
-    if name is not None and (parent / name).exists():
-        raise RunDirError(f"{parent / name} already exists; runs are never overwritten")
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # an ordinary directory, not mkdtemp's private 0700
-    try:
-        write(tmp)
-        candidates = [name] if name else [_slug(stem)] + [f"{_slug(stem)}-{k}"
-                                                           for k in range(2, 10_000)]
-        for candidate in candidates:
-            target = parent / candidate
-            if target.exists():
-                continue
-            try:
-                os.rename(tmp, target)  # atomic; fails if target appeared meanwhile
-            except OSError:
-                continue
-            return target
-        raise RunDirError(f"no free run directory name under {parent}")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Strict JSON: NaN and infinities (no figure yet, e.g. a CI from one run) become null."""
-    path.write_text(json.dumps(_finite(data), indent=2, sort_keys=False, default=str,
-                               allow_nan=False) + "\n", encoding="utf-8")
-
-
-def _finite(data: Any) -> Any:
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_finite(v) for v in data]
-    return data
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else (round(v, 4) if isinstance(v, float) else v)
-                         for v in row])
-    path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 ACTIVITY_COLUMNS = ("id", "base_id", "name", "phase", "ready_h", "start_h", "end_h", "work_h",

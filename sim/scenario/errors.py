@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sim.core.errors import TabletopError
+
 Path = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
 
@@ -62,7 +64,7 @@ class Problem:
 
 
 @dataclass
-class ScenarioError(Exception):
+class ScenarioError(TabletopError):
     """A scenario that cannot be used; carries every problem found, in file order."""
 
     problems: Sequence[Problem] = field(default_factory=list)
@@ -71,3 +73,8 @@ class ScenarioError(Exception):
         errors = [p for p in self.problems if p.severity == "error"]
         head = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in scenario"
         return head + ":\n" + "\n".join(p.format() for p in self.problems)
+
+    @property
+    def file(self) -> str:
+        """The file of the first problem (the one the scenario was read from)."""
+        return self.problems[0].file if self.problems else "<text>"

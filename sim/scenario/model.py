@@ -10,29 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from sim.core.random import Distribution
-
-if TYPE_CHECKING:
-    from sim.scenario.plan import CriticalPath
+from sim.core.timefmt import Calendar as Calendar  # part of the model
+from sim.scenario.plan import CriticalPath, critical_path
 
 Dispatch = Literal["critical_path", "priority", "fifo"]
 TargetKind = Literal["resource", "tag", "activity", "phase", "group"]
-
-
-@dataclass(frozen=True, slots=True)
-class Calendar:
-    day_start: float = 6.0
-    day_end: float = 20.0
-    rest_days: frozenset[int] = frozenset()
-
-    @property
-    def day_length(self) -> float:
-        return self.day_end - self.day_start
-
-    def is_working_day(self, day: int) -> bool:
-        return day not in self.rest_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +129,6 @@ class Scenario:
 
         Activities that injects may add are included, so their slack is known too.
         """
-        from sim.scenario.plan import critical_path
-
         return critical_path(self, [a for i in self.injects for a in i.activities])
 
     @property

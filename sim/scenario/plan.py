@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sim.scenario.model import Activity, Scenario
+if TYPE_CHECKING:  # model imports this module: the pass needs only its types
+    from sim.scenario.model import Activity, Scenario
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from rich.console import Console
+from rich.markdown import Markdown
+
+from sim.cli.errors import EXIT_OK, UsageError
+
 # Short names for the pages people look for most; every page is also found by its stem.
 ALIASES = {"format": "scenario-format", "scenario": "scenario-format", "commands": "cli"}
 
@@ -43,9 +48,7 @@ def _listing() -> str:
     return "\n".join(lines)
 
 
-def cmd_docs(args: argparse.Namespace) -> int:
-    from sim.cli import EXIT_OK, UsageError
-
+def main(args: argparse.Namespace) -> int:
     if args.page is None:
         print(_listing())
         return EXIT_OK
@@ -56,21 +59,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
                          + ", ".join(found))
     text = found[name].read_text(encoding="utf-8")
     if sys.stdout.isatty() and not args.raw:
-        from rich.console import Console
-        from rich.markdown import Markdown
-
         Console().print(Markdown(text))
     else:
         sys.stdout.write(text)
     return EXIT_OK
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("docs", help="print a documentation page (format, cli, outputs, ...)",
-                       description="Print a page of the documentation that ships with "
-                       "tabletop. Without PAGE, list the pages.")
-    p.add_argument("page", nargs="?", metavar="PAGE",
-                   help="page name, e.g. format, tutorial, outputs, errors, cli")
-    p.add_argument("--raw", action="store_true",
-                   help="print the Markdown source even on a terminal")
-    p.set_defaults(func=cmd_docs)

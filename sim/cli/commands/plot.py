@@ -9,22 +9,22 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sim.cli.commands.common import add_chart_options
-
-if TYPE_CHECKING:
-    from sim.results import RunResult
-    from sim.results.eventlog import Event
+from sim.cli.commands.run import write_charts
+from sim.cli.errors import EXIT_OK, UsageError, report_problems
+from sim.results import RunResult, build_result
+from sim.results.eventlog import Event
+from sim.results.store import RunDirError, check_run_dir
+from sim.scenario import ScenarioError, load_scenario
 
 SCENARIO_COPIES = ("scenario.yaml", "scenario.yml", "scenario.toml", "scenario.json")
 
 
 def read_events(path: Path) -> list[Event]:
     """The event log of ``events.jsonl``; ``ValueError`` naming the first bad line."""
-    from sim.results.eventlog import Event
-
     fields = set(Event._fields)
     events: list[Event] = []
     with path.open(encoding="utf-8") as handle:
@@ -56,10 +56,6 @@ def load_run(run_dir: Path) -> RunResult:
     Raises :class:`sim.results.store.RunDirError` (or ``ValueError`` for a damaged log,
     :class:`sim.scenario.ScenarioError` for a scenario copy that no longer loads).
     """
-    from sim.results import build_result
-    from sim.results.store import RunDirError, check_run_dir
-    from sim.scenario import load_scenario
-
     summary = check_run_dir(run_dir)
     copy = next((run_dir / name for name in SCENARIO_COPIES if (run_dir / name).is_file()), None)
     if copy is None:
@@ -82,43 +78,23 @@ def _differs(summary: dict[str, Any], result: RunResult) -> bool:
     return isinstance(saved, int | float) and abs(float(saved) - result.end_h) > 1e-3
 
 
-def cmd_plot(args: argparse.Namespace) -> int:
-    import sys
-
-    from sim.cli import EXIT_OK, UsageError
-    from sim.results.store import RunDirError, check_run_dir
-    from sim.scenario import ScenarioError
-
+def main(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir)
     try:
         result = load_run(run_dir)
     except RunDirError as exc:
         raise UsageError(str(exc)) from None
     except ScenarioError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
+        report_problems(exc.problems)
         raise UsageError(f"{run_dir}: the scenario copy no longer loads (see above)") from None
     except (ValueError, OSError) as exc:
         raise UsageError(f"{run_dir}: cannot read the run: {exc}") from None
     if _differs(check_run_dir(run_dir), result):
         print(f"tabletop: warning: {run_dir}: the rebuilt end differs from summary.json "
               "(was the scenario copy or the log edited?)", file=sys.stderr)
-    from sim.report import write_charts_and_report
-
     try:
-        written = write_charts_and_report(result, run_dir, formats=args.format, dpi=args.dpi,
-                                          by=args.by)
+        written = write_charts(result, run_dir, args)
     except OSError as exc:
         raise UsageError(f"cannot write into {run_dir}: {exc.strerror or exc}") from None
     print(f"{run_dir}: wrote {', '.join(p.name for p in written)}")
     return EXIT_OK
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("plot", help="redraw the charts and report of a run directory "
-                       "(no simulation)")
-    p.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by `tabletop run`")
-    add_chart_options(p, by=True)
-    p.set_defaults(func=cmd_plot)
-
-

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Literal
 
-from sim.cli.commands.common import add_set_option, check_seed, load_scenario_arg
+from sim.cli.commands.common import check_seed, load_scenario_arg
 from sim.core.timefmt import format_time
 
 if TYPE_CHECKING:  # sim.replay and rich load when the command runs, not at start-up
@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # sim.replay and rich load when the command runs, not at star
 
     from sim.replay import ActivityView, Frame, InjectView, Replay, ResourceView
 
-DEFAULT_SPEED = 12.0  # simulated hours per real second: a 14-hour day in a little over 1 s
 MAX_GAP_S = 1.5  # the longest real pause between two frames (long idle gaps are compressed)
 INJECT_HOLD_S = 1.0  # how long an inject stays in view before the clock moves on
 TICK_S = 0.05  # clock refresh while time passes between frames
@@ -567,15 +566,15 @@ def _pass_time(live: Live, screen: _Screen, index: int, t0: float, t1: float, sp
 
 
 def check_speed(speed: float) -> None:
-    from sim.cli import UsageError
+    from sim.cli.errors import UsageError
 
     if not math.isfinite(speed) or speed < 0:
         raise UsageError("--speed must be a number of simulated hours per second >= 0 "
                          "(0: as fast as possible)")
 
 
-def cmd_replay(args: argparse.Namespace) -> int:
-    from sim.cli import EXIT_INPUT, EXIT_OK
+def main(args: argparse.Namespace) -> int:
+    from sim.cli.errors import EXIT_INPUT, EXIT_OK
     from sim.engine import simulate
     from sim.replay import build_replay
 
@@ -602,21 +601,3 @@ def cmd_replay(args: argparse.Namespace) -> int:
             console.print(f"stuck: {line}", style="red")
     console.print(summary_renderable(replay))
     return status
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "replay", help="play one run back: live display on a terminal, narrative otherwise",
-        description="Replay one run of a scenario for a facilitator. On a terminal: a live "
-        "view of the clock, groups, resources, next starts and each inject with its MSEL "
-        "columns. Otherwise: a plain timestamped narrative, one line per event.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (default: bundled)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
-    p.add_argument("--speed", type=float, default=DEFAULT_SPEED, metavar="X",
-                   help=f"simulated hours per real second (default {DEFAULT_SPEED:g}; "
-                   "0: as fast as possible); ignored when output is not a terminal")
-    p.add_argument("--step", action="store_true",
-                   help="pause at each inject and each new day until Enter is pressed "
-                   "(only when stdin is a terminal)")
-    add_set_option(p)
-    p.set_defaults(func=cmd_replay)

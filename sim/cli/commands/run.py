@@ -5,20 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sim.cli.commands.common import (
-    add_chart_options,
-    add_set_option,
-    check_seed,
-    load_scenario_arg,
-    scenario_copy_name,
-    write_run_dir,
-)
+from sim.cli.commands.common import check_seed, load_scenario_arg, scenario_copy_name, write_run_dir
+from sim.cli.errors import EXIT_INPUT, EXIT_OK
 from sim.core.timefmt import format_duration, format_time
-
-if TYPE_CHECKING:
-    from sim.results import RunResult
+from sim.engine import simulate
+from sim.results import RunResult
+from sim.results.store import write_run_tables
 
 
 def summary_text(result: RunResult) -> str:
@@ -59,11 +52,7 @@ def summary_text(result: RunResult) -> str:
     return "\n".join(lines)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from sim.cli import EXIT_INPUT, EXIT_OK
-    from sim.engine import simulate
-    from sim.results.store import write_run_tables
-
+def main(args: argparse.Namespace) -> int:
     scenario, text, _source = load_scenario_arg(args.file, args.set)
     check_seed(args.seed)
     result = simulate(scenario, args.seed)
@@ -75,23 +64,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     def write(out: Path) -> None:
         write_run_tables(result, out, text, scenario_copy_name(scenario, args.set))
         if not args.no_charts:
-            from sim.report import write_charts_and_report
-
-            write_charts_and_report(result, out, formats=args.format, dpi=args.dpi,
-                                    by=getattr(args, "by", "activity"))
-        if getattr(args, "animate", False):
+            write_charts(result, out, args)
+        if args.animate:
             write_animation_or_warn(result, out)
 
     write_run_dir(args.out, stem, write, args.name, "run")
     return EXIT_INPUT if result.stuck else EXIT_OK
 
 
+def plan_of(result: RunResult) -> RunResult:
+    """The plan the charts draw a run against: expected durations, no injects."""
+    return result if result.plan else simulate(result.scenario, result.seed, plan=True)
+
+
+def write_charts(result: RunResult, out: Path, args: argparse.Namespace) -> list[Path]:
+    """Charts, report.html and report.md of one run into ``out``; the paths written."""
+    from sim.report import write_charts_and_report  # matplotlib: only when charts are asked for
+
+    return write_charts_and_report(result, out, plan=plan_of(result), formats=args.format,
+                            dpi=args.dpi, by=args.by)
+
+
 def write_animation_or_warn(result: RunResult, out: Path) -> None:
     """``replay.gif`` (and ``replay.mp4``) into ``out``; if Pillow or matplotlib cannot be
     loaded, a warning on stderr says what is missing and the run goes on without them."""
-    from sim.engine import simulate
-
-    try:
+    try:  # matplotlib and Pillow: optional here, so a failure to load them is a warning
         from sim.plotting.animate import AnimationUnavailable, write_animation
     except ImportError as exc:  # matplotlib itself needs Pillow: it fails to load first
         what = ("Pillow (pip install 'pillow>=10')" if (exc.name or "").startswith("PIL")
@@ -100,28 +97,10 @@ def write_animation_or_warn(result: RunResult, out: Path) -> None:
               "replay.gif not written, everything else was", file=sys.stderr)
         return
     try:
-        done = write_animation(result, out, plan=simulate(result.scenario, result.seed,
-                                                          plan=True))
+        done = write_animation(result, out, plan=plan_of(result))
     except AnimationUnavailable as exc:
         print(f"tabletop: warning: --animate: {exc}; everything else was written",
               file=sys.stderr)
         return
     for note in done.notes:
         print(f"tabletop: note: {note}", file=sys.stderr)
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("run", help="simulate once; write summary, tables, charts and report")
-    p.add_argument("file", nargs="?", metavar="FILE", help="scenario file (default: bundled)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
-    add_set_option(p)
-    p.add_argument("--out", default="runs", metavar="DIR",
-                   help="parent directory of run directories (default: runs)")
-    p.add_argument("--name", metavar="NAME", help="name of the new run directory "
-                   "(default: <scenario>-seed<N>, numbered if taken)")
-    add_chart_options(p, by=True)
-    p.add_argument("--no-charts", action="store_true", help="write tables only (faster)")
-    p.add_argument("--animate", action="store_true",
-                   help="also write replay.gif: the schedule filling in over time, resource "
-                   "gauges and inject captions (and replay.mp4 if ffmpeg is installed)")
-    p.set_defaults(func=cmd_run)

@@ -6,11 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli.errors import EXIT_OK, UsageError
+from sim.core.files import write_file_new
+from sim.scenario.synth import scenario_yaml, synth_tree
 
-def cmd_synth(args: argparse.Namespace) -> int:
-    from sim.cli import EXIT_OK, UsageError
-    from sim.scenario.synth import scenario_yaml, synth_tree
 
+def main(args: argparse.Namespace) -> int:
     if args.activities < 1:
         raise UsageError("--activities must be a whole number >= 1")
     if args.seed < 0:
@@ -32,8 +33,6 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return EXIT_OK
-    from sim.core.files import write_file_new
-
     out = Path(args.out)
     write_file_new(out, text)
     print(
@@ -42,25 +41,3 @@ def cmd_synth(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("synth", help="write a generated scenario of any size (benchmarks, tests)")
-    p.add_argument(
-        "--activities",
-        type=int,
-        required=True,
-        metavar="N",
-        help="number of activities (ids a00001 ...)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    p.add_argument(
-        "--phases",
-        type=int,
-        metavar="P",
-        help="number of phases (default: about one per 250 activities, at least 3)",
-    )
-    p.add_argument(
-        "--out", metavar="FILE", help="file to create, never overwritten (default: standard output)"
-    )
-    p.set_defaults(func=cmd_synth)

@@ -1,0 +1,146 @@
+"""The ``tabletop`` command line: every subcommand and its options, in one place.
+
+Building the parser imports nothing heavy: each subcommand's module (``sim.cli.commands.
+<name>``) is loaded only when that subcommand runs, so ``tabletop validate`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Protocol
+
+from sim.cli.options import (
+    add_chart_options,
+    add_ensemble_options,
+    add_file_argument,
+    add_set_option,
+)
+from sim.core.version import __version__
+
+REPLAY_SPEED = 12.0  # simulated hours per real second: a 14-hour day in a little over 1 s
+SWEEP_KPIS = ("p_on_time", "end_mean_h", "end_p50_h", "end_p90_h", "p_within_limit")
+
+
+
+class Subparsers(Protocol):
+    """What ``ArgumentParser.add_subparsers()`` returns (argparse names no public type)."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser: ...
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tabletop",
+        description="Replay training-exercise programmes as a discrete-event simulation.",
+        epilog="Without FILE, commands use the bundled KAZIND-21 scenario. "
+        "Documentation: `tabletop docs` lists the pages, `tabletop docs format` prints "
+        "the scenario format.",
+    )
+    parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _docs):
+        add(sub)
+    return parser
+
+
+def _command(sub: Subparsers, name: str, **kwargs: str) -> argparse.ArgumentParser:
+    """A subcommand run by ``main(args)`` of the module ``sim.cli.commands.<name>``."""
+    p = sub.add_parser(name, **kwargs)
+    p.set_defaults(module=name)
+    return p
+
+
+def _scenario_files(sub: Subparsers) -> None:
+    p = _command(sub, "validate", help="check scenario files and print their outline")
+    p.add_argument("files", nargs="*", metavar="FILE", help="scenario files (default: bundled)")
+    p.add_argument("--outline", action="store_true", help="also print phases and injects")
+    _command(sub, "schema", help="print the JSON Schema of the scenario format")
+    p = _command(sub, "new", help="write a commented starter scenario")
+    p.add_argument("path", metavar="PATH", help="file to create (never overwritten)")
+
+
+def _run(sub: Subparsers) -> None:
+    p = _command(sub, "run", help="simulate once; write summary, tables, charts and report")
+    add_file_argument(p)
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
+    add_set_option(p)
+    p.add_argument("--out", default="runs", metavar="DIR",
+                   help="parent directory of run directories (default: runs)")
+    p.add_argument("--name", metavar="NAME", help="name of the new run directory "
+                   "(default: <scenario>-seed<N>, numbered if taken)")
+    add_chart_options(p, by=True)
+    p.add_argument("--no-charts", action="store_true", help="write tables only (faster)")
+    p.add_argument("--animate", action="store_true",
+                   help="also write replay.gif: the schedule filling in over time, resource "
+                   "gauges and inject captions (and replay.mp4 if ffmpeg is installed)")
+
+
+def _synth(sub: Subparsers) -> None:
+    p = _command(sub, "synth", help="write a generated scenario of any size (benchmarks, tests)")
+    p.add_argument("--activities", type=int, required=True, metavar="N",
+                   help="number of activities (ids a00001 ...)")
+    p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    p.add_argument("--phases", type=int, metavar="P",
+                   help="number of phases (default: about one per 250 activities, at least 3)")
+    p.add_argument("--out", metavar="FILE",
+                   help="file to create, never overwritten (default: standard output)")
+
+
+def _ensembles(sub: Subparsers) -> None:
+    p = _command(sub, "mc", help="Monte Carlo schedule risk: N replications")
+    add_file_argument(p)
+    add_ensemble_options(p)
+    p.add_argument("--keep", type=int, default=0, metavar="K",
+                   help="also keep the full results of the first K runs")
+    p.add_argument("--precision", type=float, default=1.0, metavar="HOURS",
+                   help="target 95%% CI half-width of the mean end time (default 1 h)")
+    p = _command(sub, "compare", help="what-if: two variants with common random numbers")
+    p.add_argument("a", metavar="A", help="first scenario file")
+    p.add_argument("b", metavar="B", help="second scenario file (may be the same file "
+                   "with --set-b)")
+    add_ensemble_options(p, executors=False)
+    p.add_argument("--set-b", action="append", default=[], metavar="KEY.PATH=VALUE",
+                   help="change a value in B only")
+    p = _command(sub, "sweep", help="run an ensemble at every point of a grid of values")
+    add_file_argument(p)
+    add_ensemble_options(p, n_default=200, n_help="replications per grid point (default 200)",
+                         executors=False)
+    p.add_argument("--vary", action="append", default=[], metavar="KEY.PATH=V1,V2,...",
+                   help="values to try for one key (repeat for a full factorial)")
+    p.add_argument("--kpi", choices=SWEEP_KPIS, default="p_on_time",
+                   help="figure to chart across the grid (default p_on_time)")
+
+
+def _replay(sub: Subparsers) -> None:
+    p = _command(
+        sub, "replay", help="play one run back: live display on a terminal, narrative otherwise",
+        description="Replay one run of a scenario for a facilitator. On a terminal: a live "
+        "view of the clock, groups, resources, next starts and each inject with its MSEL "
+        "columns. Otherwise: a plain timestamped narrative, one line per event.")
+    add_file_argument(p)
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, else 0)")
+    p.add_argument("--speed", type=float, default=REPLAY_SPEED, metavar="X",
+                   help=f"simulated hours per real second (default {REPLAY_SPEED:g}; "
+                   "0: as fast as possible); ignored when output is not a terminal")
+    p.add_argument("--step", action="store_true",
+                   help="pause at each inject and each new day until Enter is pressed "
+                   "(only when stdin is a terminal)")
+    add_set_option(p)
+
+
+def _plot(sub: Subparsers) -> None:
+    p = _command(sub, "plot", help="redraw the charts and report of a run directory "
+                 "(no simulation)")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by `tabletop run`")
+    add_chart_options(p, by=True)
+
+
+def _docs(sub: Subparsers) -> None:
+    p = _command(sub, "docs", help="print a documentation page (format, cli, outputs, ...)",
+                 description="Print a page of the documentation that ships with "
+                 "tabletop. Without PAGE, list the pages.")
+    p.add_argument("page", nargs="?", metavar="PAGE",
+                   help="page name, e.g. format, tutorial, outputs, errors, cli")
+    p.add_argument("--raw", action="store_true",
+                   help="print the Markdown source even on a terminal")

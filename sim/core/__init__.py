@@ -1,0 +1,1 @@
+"""The lowest layer: time formats and working-day arithmetic, random streams, files."""
