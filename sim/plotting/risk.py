@@ -24,10 +24,10 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 from numpy.typing import NDArray
 
 from sim.core.timefmt import format_duration, format_time
+from sim.ensemble.labels import input_label
 from sim.ensemble.stats import Quantiles
 from sim.plotting import style
 from sim.plotting.rows import shorten
-from sim.report.risk import input_label
 
 if TYPE_CHECKING:
     from sim.ensemble import EnsembleResult

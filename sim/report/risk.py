@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.core.timefmt import format_clock, format_duration, format_time
+from sim.ensemble.labels import input_label
 from sim.report import (
     DASH,
     Cell,
@@ -113,17 +114,6 @@ def ranges(ids: Sequence[int]) -> str:
         else:
             parts.append(str(i))
     return ", ".join(parts)
-
-
-def input_label(result: EnsembleResult, label: str, kind: str) -> str:
-    """``"Final report (final_report): duration"``: an uncertain input in words."""
-    if kind == "duration":
-        names = {a.id: a.name for a in result.scenario.activities}
-        name = names.get(label, label)
-        return f"{name} ({label}): duration" if name != label else f"{label}: duration"
-    words = {"inject_hit": "whether it happens", "inject_delay": "delay",
-             "inject_time": "when it happens"}
-    return f"inject {label.rsplit(' ', 1)[0]}: {words.get(kind, kind)}"
 
 
 def scenario_meta(sc: Scenario) -> list[str]:
