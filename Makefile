@@ -39,10 +39,13 @@ notebooks: $(NOTEBOOK_STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 
+# The architecture (import-linter layers and no cycles), style and types.
 lint: $(TEST_STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 
