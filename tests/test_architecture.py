@@ -248,7 +248,7 @@ def test_deferred_imports_are_heavy_optional_parts_with_a_reason(path: Path) -> 
     bad = []
     for lineno, module in _deferred_imports(path):
         heavy = module.split(".")[0] in DEFERRABLE or module.startswith(DEFERRABLE)
-        reason = "#" in lines[lineno - 1] or lines[lineno - 2].strip().startswith("#")
+        reason = "#" in lines[lineno - 1] or "#" in lines[lineno - 2]
         if not (heavy and reason):
             bad.append(f"{_rel(path)}:{lineno}: import {module} inside a function"
                        + ("" if heavy else " (not a heavy optional part)")
