@@ -31,8 +31,9 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 50
 NAMEDTUPLE_API = {"_asdict", "_fields", "_replace", "_make", "_field_defaults"}
-# what may be imported inside a function: heavy, and not needed by every caller
-DEFERRABLE = ("matplotlib", "sim.plotting", "sim.report", "PIL", "distributed", "dask")
+# what may be imported inside a function: heavy or platform-only, and not needed by every caller
+DEFERRABLE = ("matplotlib", "sim.plotting", "sim.report", "PIL", "distributed", "dask",
+              "termios", "tty")  # the last two: POSIX terminals only
 
 
 def _rel(path: Path) -> str:
