@@ -240,3 +240,10 @@ def test_new_into_a_missing_folder_fails_cleanly(
     assert status == 2
     assert "not a directory" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_sweep_kpi_choices_are_the_kpis_a_sweep_computes() -> None:
+    from sim.cli.parser import SWEEP_KPIS
+    from sim.ensemble.kpis import KPIS
+
+    assert SWEEP_KPIS == tuple(KPIS)

@@ -14,15 +14,6 @@ from sim.scenario.source import Source
 
 Vary = tuple[tuple[str, ...], list[Any]]
 
-KPIS = {
-    "p_on_time": "P(finish on time)",
-    "end_mean_h": "mean end (hours from D1 00:00)",
-    "end_p50_h": "P50 end (hours)",
-    "end_p90_h": "P90 end (hours)",
-    "p_within_limit": "P(limited phases within their limit)",
-}
-
-
 @dataclass(frozen=True)
 class SweepPoint:
     values: tuple[Any, ...]

@@ -493,7 +493,7 @@ def sweep_cell(column: str, value: Any) -> Cell:
 def build_sweep_report(names: Sequence[str], rows: Sequence[Sequence[Any]],
                        header: Sequence[str], kpi: str, *, scenario: str = "",
                        n: int | None = None, seed: int | None = None) -> Report:
-    from sim.ensemble.sweep import KPIS
+    from sim.ensemble.kpis import KPIS
 
     col = header.index(kpi)
     finite = [r for r in rows if isinstance(r[col], int | float) and math.isfinite(r[col])]

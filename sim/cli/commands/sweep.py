@@ -11,7 +11,8 @@ from sim.cli.commands.ensembles import check_n, jobs_value
 from sim.cli.errors import EXIT_OK, UsageError, report_problems
 from sim.core.files import write_csv, write_json
 from sim.ensemble import EnsembleResult
-from sim.ensemble.sweep import KPIS, grid, sweep
+from sim.ensemble.kpis import KPIS
+from sim.ensemble.sweep import grid, sweep
 from sim.scenario import ScenarioError
 from sim.scenario.overrides import OverrideError, apply_overrides, parse_override, parse_values
 
