@@ -246,4 +246,4 @@ def test_the_sweep_kpi_choices_are_the_kpis_a_sweep_computes() -> None:
     from sim.cli.parser import SWEEP_KPIS
     from sim.ensemble.kpis import KPIS
 
-    assert SWEEP_KPIS == tuple(KPIS)
+    assert tuple(KPIS) == SWEEP_KPIS
