@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.core.random import stream
+from sim.core.streams import stream
 from sim.core.timefmt import WorkingTime
 from sim.engine import simulate
 from sim.results import RunResult

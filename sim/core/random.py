@@ -1,20 +1,15 @@
-"""Duration distributions and seeded random streams keyed by entity id.
+"""Duration distributions: fixed, triangular, PERT, uniform, lognormal, choice.
 
-Every draw in a run comes from a numpy ``Generator`` derived from the run
-seed, the replication number and the id of the entity that draws, so adding
-an activity or an inject never changes anybody else's draws (common random
-numbers) and a run is identical whatever executor runs it.
-
-numpy is imported lazily so that loading and validating a scenario stays fast.
+A distribution draws from the numpy ``Generator`` it is given (the entity's stream,
+:mod:`sim.core.streams`); this module itself needs no numpy, so loading and validating
+a scenario stays fast.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from numpy.random import Generator
@@ -217,53 +212,3 @@ class Choice:
     def describe(self) -> str:
         pairs = ", ".join(f"{v:g}:{w:g}" for v, w in zip(self.values, self.weights, strict=True))
         return f"choice({pairs})"
-
-
-@lru_cache(maxsize=1 << 16)  # the same ids come back in every replication
-def entity_key(entity_id: str) -> tuple[int, int]:
-    """A stable 128-bit number for an entity id, as two 64-bit words (same everywhere)."""
-    digest = hashlib.blake2b(entity_id.encode(), digest_size=16).digest()
-    return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
-
-
-class Streams:
-    """The random streams of one replication of a seeded run.
-
-    A counter-based Philox generator is keyed by ``(seed, replication)``; each entity's
-    stream starts at a counter taken from a hash of its id (2**128 apart, so streams
-    never overlap). The Generator returned by a call is shared: draw what the entity
-    needs before asking for the next entity's stream. Positioning a stream costs a few
-    microseconds, against tens for building a new Generator.
-    """
-
-    __slots__ = ("_bitgen", "_counter", "_generator", "_key", "_state")
-
-    def __init__(self, seed: int, replication: int = 0) -> None:
-        import numpy as np
-
-        sequence = np.random.SeedSequence([seed & (2**64 - 1), replication])
-        self._key = np.asarray(sequence.generate_state(2, np.uint64), dtype=np.uint64)
-        self._bitgen = np.random.Philox(key=self._key)
-        self._counter = np.zeros(4, dtype=np.uint64)  # rewritten for each entity
-        self._state: Any = {  # the layout numpy's Philox.state setter reads
-            "bit_generator": "Philox",
-            "state": {"counter": self._counter, "key": self._key},
-            "buffer": self._bitgen.state["buffer"], "buffer_pos": 4, "has_uint32": 0,
-            "uinteger": 0,
-        }
-        self._generator = np.random.Generator(self._bitgen)
-
-    def __call__(self, entity_id: str) -> Generator:
-        counter = self._counter
-        counter[2], counter[3] = entity_key(entity_id)
-        self._bitgen.state = self._state  # copies the counter: the array can be reused
-        return self._generator
-
-
-def stream(seed: int, replication: int, entity_id: str) -> Generator:
-    """A Generator of its own for one entity (the same draws as ``Streams(seed, rep)(id)``)."""
-    import numpy as np
-
-    shared = Streams(seed, replication)
-    shared(entity_id)
-    return np.random.Generator(shared._bitgen)

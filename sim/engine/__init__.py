@@ -6,7 +6,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sim.core.random import Streams
+from sim.core.streams import Streams
 from sim.core.timefmt import format_time
 from sim.engine.core import Engine
 from sim.engine.injects import schedule_injects
