@@ -7,8 +7,8 @@ from typing import Any
 
 from numpy.random import Generator
 
-from sim.engine.core import Engine
 from sim.engine.recorder import Event
+from sim.engine.simulation import Engine
 from sim.engine.state import DONE, RUNNING, ActivityRun, GroupState, ResourceState
 from sim.scenario.model import Inject
 

@@ -14,7 +14,7 @@ class ActivityRun:
     __slots__ = (
         "act", "blocked", "blocked_need", "blocked_on", "bound", "dep_ready", "dependents",
         "deps_left", "end_token", "first_start", "key", "phase", "ready_at", "recheck_at",
-        "remaining", "seg_end", "seg_start", "state", "work",
+        "remaining", "seen", "seg_end", "seg_start", "stamp", "state", "work",
     )
 
     def __init__(self, act: Activity, work: float, bound: bool) -> None:
@@ -38,6 +38,13 @@ class ActivityRun:
         self.blocked_need: int  # teams or units of blocked_on it needs
         self.recheck_at: float  # check again from this time on, whatever else
         self.phase: PhaseRun | None = None
+        self.stamp = 0  # bumped whenever the waiting index files it anew: older entries are stale
+        self.seen = -1  # the last dispatch that looked at it
+
+
+# A waiting activity filed under what holds it: (dispatch key, stamp, run). Keys are unique,
+# so entries never compare runs; an entry whose stamp is not the run's is stale.
+Entry = tuple[tuple[float, ...], int, ActivityRun]
 
 
 class PhaseRun:
@@ -57,7 +64,7 @@ class PhaseRun:
 
 
 class ResourceState:
-    __slots__ = ("always", "capacity", "free", "id", "in_use", "last_change", "now")
+    __slots__ = ("always", "capacity", "free", "held", "id", "in_use", "last_change", "now")
 
     def __init__(self, resource_id: str, capacity: int, always: bool) -> None:
         self.id = resource_id
@@ -67,10 +74,11 @@ class ResourceState:
         self.free = capacity  # now - in_use (negative while an outage leaves it overbooked)
         self.always = always
         self.last_change: str | None = None  # inject that last changed the capacity
+        self.held: list[Entry] = []  # heap of the ready activities it holds back
 
 
 class GroupState:
-    __slots__ = ("down", "free", "id", "last_change", "teams")
+    __slots__ = ("down", "free", "held", "id", "last_change", "teams")
 
     def __init__(self, group_id: str, teams: int) -> None:
         self.id = group_id
@@ -78,3 +86,4 @@ class GroupState:
         self.free = teams
         self.down = 0  # overlapping group_unavailable injects in force
         self.last_change: str | None = None
+        self.held: list[Entry] = []  # heap of the ready activities it holds back

@@ -1,0 +1,151 @@
+"""The activity network of one run: who waits for whom, and when a phase is complete.
+
+Each activity instance is an :class:`ActivityRun` counting the dependencies it still
+waits for (activities, phases, the phases its own phase comes after); when the count
+reaches zero it is released to the engine. A phase is complete when all its activities
+have finished and every phase it comes after is complete; work added by an inject
+reopens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sim.engine.recorder import Event
+from sim.engine.state import DONE, PENDING, ActivityRun, PhaseRun
+from sim.scenario.model import Activity, Phase, Scenario
+
+Key = Callable[[ActivityRun], tuple[float, ...]]
+
+
+class Network:
+    """The runs and phases of one run, and the counting that releases them."""
+
+    def __init__(self, scenario: Scenario, draw: Callable[[Activity], float], key: Key,
+                 release: Callable[[ActivityRun], None], log: Callable[[Event], None],
+                 always: set[str]) -> None:
+        self.draw = draw
+        self.key = key
+        self.release = release
+        self.log = log
+        self.always = always  # resources usable around the clock
+        self.scenario = scenario
+        self.phase_model: dict[str, Phase] = {p.id: p for p in scenario.phases}
+        self.phases = {p.id: PhaseRun(p.id, p.start or 0.0) for p in scenario.phases}
+        self.day_bound = {p.id: not p.around_the_clock for p in scenario.phases}
+        self.runs: dict[str, ActivityRun] = {}
+        self.unfinished = 0
+        for phase in scenario.phases:
+            phase_run = self.phases[phase.id]
+            phase_run.after_left = len(phase.after)
+            for other in phase.after:
+                self.phases[other].phase_dependents.append(phase_run)
+
+    def start(self, now: float) -> None:
+        """Create and wire every activity; complete the phases that have nothing to do."""
+        # every run exists before any dependency is wired: `after` may name a later activity
+        for run in self._create_all(self.scenario.activities):
+            self._wire(run, now)
+        for phase_run in self.phases.values():
+            if phase_run.left == 0 and phase_run.after_left == 0:
+                self._complete_phase(phase_run, 0.0)
+
+    def add(self, act: Activity, now: float) -> None:
+        """An activity that exists from ``now`` on (an ``add_activity`` inject)."""
+        phase = self.phases[act.phase]
+        if phase.complete:  # the phase ends again when the added work ends
+            phase.complete = False
+        (run,) = self._create_all((act,))
+        self._wire(run, now)
+
+    def _create_all(self, acts: tuple[Activity, ...]) -> list[ActivityRun]:
+        """The runs of ``acts``, each counted in its phase, not yet wired.
+
+        A run keeps to the working day unless its phase is around the clock and all
+        its resources are ``hours: always``.
+        """
+        runs, phases, draw, key = self.runs, self.phases, self.draw, self.key
+        always, day_bound = self.always, self.day_bound
+        created = []
+        for act in acts:
+            bound = day_bound[act.phase] or any(r not in always for r, _ in act.needs)
+            run = ActivityRun(act, draw(act), bound)
+            run.key = key(run)  # the key it will have when it becomes ready (fifo: set then)
+            runs[act.id] = run
+            phase = phases[act.phase]
+            run.phase = phase
+            phase.left += 1
+            created.append(run)
+        self.unfinished += len(created)
+        return created
+
+    def _wire(self, run: ActivityRun, now: float) -> None:
+        """Count the dependencies of ``run``; release it when none is left."""
+        act = run.act
+        for dep in act.after:
+            if dep.on_phase:
+                target_phase = self.phases[dep.target]
+                if target_phase.complete:
+                    run.dep_ready = max(run.dep_ready, target_phase.end + dep.lag)
+                else:
+                    run.deps_left += 1
+                    target_phase.dependents.append((run, dep.lag))
+                continue
+            target = self.runs.get(dep.target)
+            if target is None or target.state == DONE:
+                end = target.seg_end if target is not None else now
+                run.dep_ready = max(run.dep_ready, end + dep.lag)
+            else:
+                run.deps_left += 1
+                target.dependents.append((run, dep.lag))
+        for other in self.phase_model[act.phase].after:
+            if not self.phases[other].complete:
+                run.deps_left += 1
+                self.phases[other].dependents.append((run, 0.0))
+        if run.deps_left == 0:
+            self.release(run)
+
+    def finished(self, run: ActivityRun, now: float) -> None:
+        """``run`` has finished at ``now``: tell whoever waits for it, and its phase."""
+        for dependent, lag in run.dependents:
+            self._dependency_met(dependent, now + lag)
+        phase = run.phase
+        assert phase is not None
+        phase.left -= 1
+        if phase.left == 0 and phase.after_left == 0 and not phase.complete:
+            self._complete_phase(phase, now)
+        self.unfinished -= 1
+
+    def _dependency_met(self, run: ActivityRun, ready_from: float) -> None:
+        if ready_from > run.dep_ready:
+            run.dep_ready = ready_from
+        run.deps_left -= 1
+        if run.deps_left == 0 and run.state == PENDING:
+            self.release(run)
+
+    def _complete_phase(self, phase: PhaseRun, now: float) -> None:
+        phase.complete = True
+        phase.end = now
+        self.log(Event(now, "phase_end", phase=phase.id))
+        # whoever waits now: those wired at the start, or (when added work reopened the
+        # phase) activities added while it was open again
+        dependents, phase.dependents = phase.dependents, []
+        for run, lag in dependents:
+            self._dependency_met(run, now + lag)
+        if phase.notified:
+            return
+        phase.notified = True
+        for other in phase.phase_dependents:
+            other.after_left -= 1
+            if other.after_left == 0 and other.left == 0 and not other.complete:
+                self._complete_phase(other, now)
+
+    def close(self) -> None:
+        """Let go of the references between runs and phases (see ``Engine.close``)."""
+        for phase in self.phases.values():
+            phase.dependents = []
+            phase.phase_dependents = []
+        for run in self.runs.values():
+            run.dependents = []
+            run.phase = None
+        self.runs.clear()

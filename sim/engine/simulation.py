@@ -1,0 +1,296 @@
+"""One run of a scenario on SimPy: activities, their work, the clock and the event log.
+
+Every change of state is one record of the event log. Allocation is the dispatcher's
+(:mod:`sim.engine.dispatch`): an activity gets every group team and resource unit it
+needs at once, or nothing. Dependencies and phases are :mod:`sim.engine.network`'s.
+SimPy is used through its public API only: ``env.timeout`` with callbacks,
+``env.peek``, ``env.step`` and ``env.run``. Time is in hours from D1 00:00.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from sim.core.timefmt import EPS, WorkingTime
+from sim.engine.dispatch import Dispatcher, Window
+from sim.engine.network import Network
+from sim.engine.recorder import Event, Recorder
+from sim.engine.state import (
+    DONE,
+    PAUSED,
+    PENDING,
+    READY,
+    RUNNING,
+    ActivityRun,
+    GroupState,
+    ResourceState,
+)
+from sim.scenario.model import Activity, Scenario
+
+INF = float("inf")
+
+
+class Engine:
+    """One run of a scenario. Build it, call :meth:`run`, read ``recorder.events``."""
+
+    def __init__(self, scenario: Scenario, draw: Callable[[Activity], float],
+                 time_cap: float) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment(initial_time=0.0)
+        self.finished = False  # all work done and no inject will add more
+        self.recorder = Recorder()
+        self.log = self.recorder.events.append
+        self.clock = WorkingTime(scenario.calendar)
+        self.time_cap = time_cap
+        self.resources = {r.id: ResourceState(r.id, r.capacity, r.always)
+                          for r in scenario.resources}
+        self.groups = {g.id: GroupState(g.id, g.teams) for g in scenario.groups}
+        self.dispatcher = Dispatcher(self.clock, self.groups, self.resources, self.log,
+                                     self._start, self._wake_at)
+        self.running: set[ActivityRun] = set()  # working now (what injects may pause)
+        self.pending_adds = 0
+        self.wakeups: set[float] = set()
+        self.capped = False
+        self.fired: set[str] = set()
+        self.rule = scenario.dispatch
+        plan = scenario.critical_path if scenario.dispatch == "critical_path" else None
+        self.latest_start = plan.latest_start if plan else {}
+        self.network = Network(scenario, draw, self.key, self._release, self.log,
+                               {rid for rid, res in self.resources.items() if res.always})
+        self.network.start(self.env.now)
+
+    # ------------------------------------------------------------ what the others read
+
+    @property
+    def runs(self) -> dict[str, ActivityRun]:
+        return self.network.runs
+
+    @property
+    def phases(self) -> dict[str, Any]:
+        return self.network.phases
+
+    @property
+    def phase_model(self) -> dict[str, Any]:
+        return self.network.phase_model
+
+    @property
+    def unfinished(self) -> int:
+        return self.network.unfinished
+
+    def key(self, run: ActivityRun) -> tuple[float, ...]:
+        """Dispatch order: paused work first, then the dispatch rule, then written order."""
+        rule = self.rule
+        if rule == "critical_path":
+            primary = self.latest_start.get(run.act.id, 0.0)
+        elif rule == "priority":
+            primary = -run.act.priority
+        else:
+            primary = run.ready_at if run.ready_at is not None else 0.0
+        return (0.0 if run.first_start is not None else 1.0, primary, float(run.act.order))
+
+    # ------------------------------------------------------------ scheduling helpers
+
+    def at(self, delay: float, callback: Callable[[Any], None]) -> None:
+        """Call ``callback`` after ``delay`` hours."""
+        self.env.timeout(max(delay, 0.0)).callbacks.append(callback)
+
+    def request_dispatch(self) -> None:
+        """Dispatch once everything that happens at this instant has happened."""
+        self.dispatcher.pending = True
+
+    def invalidate(self, *, dispatch: bool = True) -> None:
+        """Capacity or availability changed other than by work ending: check every waiting
+        activity again at the next dispatch (now, unless ``dispatch`` is false)."""
+        self.dispatcher.invalidate()
+        if dispatch:
+            self.request_dispatch()
+
+    def capacity_blocker(self, run: ActivityRun) -> tuple[str, str | None] | None:
+        """The group or resource that keeps ``run`` from starting now, calendar aside."""
+        return self.dispatcher.capacity_blocker(run)
+
+    def _wake_at(self, t: float) -> None:
+        if t not in self.wakeups:
+            self.wakeups.add(t)
+            self.at(t - self.env.now, lambda _e: self._woken(t))
+
+    def _woken(self, t: float) -> None:
+        self.wakeups.discard(t)
+        self.request_dispatch()
+
+    # ------------------------------------------------------------ readiness
+
+    def _release(self, run: ActivityRun) -> None:
+        """All dependencies are met: ready now, or at the release time."""
+        when = run.dep_ready
+        not_before = run.act.not_before
+        if not_before > when:
+            when = not_before
+        if run.phase is not None and run.phase.start > when:
+            when = run.phase.start
+        now = self.env.now
+        if when > now + EPS:
+            self.at(when - now, lambda _e: self._make_ready(run))
+        else:
+            self._make_ready(run)
+
+    def _make_ready(self, run: ActivityRun) -> None:
+        now = self.env.now
+        run.state = READY
+        run.ready_at = now
+        if self.rule == "fifo":  # the other rules' keys were set when the run was created
+            run.key = self.key(run)
+        act = run.act
+        self.log(Event(now, "ready", act.id, None, None, None, None, None, act.phase))
+        self.dispatcher.add(run)
+
+    # ------------------------------------------------------------ work
+
+    def _start(self, run: ActivityRun, now: float, window: Window) -> None:
+        """Start (or resume) ``run`` now; ``window``: the working window now."""
+        act = run.act
+        groups = self.groups
+        for gid, teams in act.groups:
+            groups[gid].free -= teams
+        resources = self.resources
+        for rid, amount in act.needs:
+            res = resources[rid]
+            res.in_use += amount
+            res.free -= amount
+        resumed = run.first_start is not None
+        if not resumed:
+            run.first_start = now
+        run.state = RUNNING
+        run.blocked = None
+        run.seg_start = now
+        self.running.add(run)
+        self.log(Event(now, "resume" if resumed else "start", act.id, None, None, None,
+                       None, None, act.phase))
+        self._schedule_end(run, window)
+
+    def _schedule_end(self, run: ActivityRun, window: Window) -> None:
+        """Schedule the end of the running segment: finish, or pause at the end of the day.
+
+        ``window``: the working window at ``run.seg_start``.
+        """
+        now = self.env.now
+        end = run.seg_start + run.remaining
+        split = False
+        # a splittable activity, one longer than a day, or one a delay made run past the
+        # end of the day: its work pauses at the end of the day (a bound activity never
+        # works outside the working day)
+        if run.bound and run.remaining > 0 and window is not None and end > window[1] + EPS:
+            end, split = window[1], True
+        run.end_token += 1
+        run.seg_end = end
+        event = self.env.timeout(end - now if end > now else 0.0, (run, run.end_token, split))
+        event.callbacks.append(self._segment_over)
+
+    def _segment_over(self, event: Any) -> None:
+        run, token, split = event.value  # the value given to env.timeout
+        if token != run.end_token or run.state != RUNNING:
+            return
+        if split:
+            self.pause(run, "day_end")
+        else:
+            self._finish(run)
+
+    def _free(self, run: ActivityRun) -> None:
+        freed = self.dispatcher.freed
+        for gid, teams in run.act.groups:
+            group = self.groups[gid]
+            group.free += teams
+            freed.add(group)
+        for rid, amount in run.act.needs:
+            res = self.resources[rid]
+            res.in_use -= amount
+            res.free += amount
+            freed.add(res)
+        self.running.discard(run)
+
+    def _finish(self, run: ActivityRun) -> None:
+        now = self.env.now
+        self._free(run)
+        run.state = DONE
+        run.remaining = 0.0
+        run.seg_end = now
+        act = run.act
+        self.log(Event(now, "finish", act.id, None, None, None, run.work, None, act.phase))
+        self.network.finished(run, now)
+        if self.network.unfinished == 0:
+            self.check_done()
+        self.dispatcher.pending = True
+
+    def check_done(self) -> None:
+        """End the run when all work is done and no inject will add more."""
+        if self.network.unfinished == 0 and self.pending_adds == 0 and not self.finished:
+            self.finished = True
+
+    def pause(self, run: ActivityRun, reason: str) -> None:
+        """Stop running work, free its units, and queue the rest of its work."""
+        now = self.env.now
+        run.remaining = max(0.0, run.remaining - (now - run.seg_start))
+        if run.remaining <= EPS:  # its work is done at this very moment: it finishes
+            self._finish(run)
+            return
+        run.end_token += 1
+        self._free(run)
+        run.state = PAUSED
+        run.key = self.key(run)  # already started: precedence over fresh starts
+        self.log(Event(now, "pause", run.act.id, reason=reason, amount=run.remaining,
+                       phase=run.act.phase, inject=None if reason == "day_end" else reason))
+        self.dispatcher.add(run)
+
+    def add_work(self, run: ActivityRun, hours: float) -> None:
+        """A delay: more work for an activity that has not finished."""
+        run.work += hours
+        run.remaining += hours
+        run.recheck_at = -INF  # its fit in the working day changed: check it again
+        if run.state == RUNNING:
+            self._schedule_end(run, self.clock.window(run.seg_start))
+        else:
+            self.dispatcher.refile(run)
+
+    def add_activity(self, act: Activity) -> None:
+        """An activity that exists from now on (an ``add_activity`` inject)."""
+        self.network.add(act, self.env.now)
+
+    # ------------------------------------------------------------ the run
+
+    def run(self) -> None:
+        """Step until all work is done, nothing can happen any more, or the time cap."""
+        env, cap, dispatcher = self.env, self.time_cap, self.dispatcher
+        self.check_done()
+        while not self.finished:
+            when = env.peek()
+            if dispatcher.pending and when > env.now:  # the instant is over: dispatch
+                dispatcher.dispatch(env.now)
+                continue
+            if when == INF:
+                break  # nothing left to happen and work remains: stuck
+            if when > cap:  # the clock runs to the cap, where the run stops as stuck
+                self.capped = True
+                if cap > env.now:
+                    env.run(until=cap)
+                break
+            env.step()
+
+    def close(self) -> None:
+        """Drop the run-time state once the log is complete.
+
+        Activity runs point at their phase and the engine's pending events point back at
+        the engine; letting go of them here lets reference counting free a finished run at
+        once, instead of leaving thousands of objects for the cyclic garbage collector.
+        """
+        self.network.close()
+        self.dispatcher.clear()
+        self.running.clear()
+
+    def unfinished_runs(self) -> list[ActivityRun]:
+        return [r for r in self.network.runs.values() if r.state != DONE]
+
+
+__all__ = ["DONE", "PAUSED", "PENDING", "READY", "RUNNING", "Engine"]
