@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -10,11 +11,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.scenario.checks import check
-from sim.scenario.errors import Path, Problem, ScenarioError, did_you_mean
+from sim.scenario.errors import Path, Position, Problem, ScenarioError, did_you_mean
 from sim.scenario.model import Scenario
+from sim.scenario.overrides import override_source
 from sim.scenario.resolve import resolve
 from sim.scenario.schema import INJECT_KINDS, MODEL_AT_KEY, ScenarioSpec, allowed_keys
-from sim.scenario.source import Position, Source, read_source
+from sim.scenario.source import Source, read_source
 
 _TYPE_WORDS = {
     "int_type": "a whole number",
@@ -39,8 +41,6 @@ def load_scenario(origin: str | FsPath, overrides: Sequence[str] = ()) -> Scenar
     """
     source = read_source(origin)
     if overrides:
-        from sim.scenario.overrides import override_source
-
         source = override_source(source, overrides)
     return load_source(source)
 
@@ -160,8 +160,6 @@ def _prune(
     Also gives, for each shortened list, the indices in the file of the entries kept (so
     that problems found in the copy point at the right place), and the ids of the removed.
     """
-    import copy
-
     tree = copy.deepcopy(tree)
     removed: set[str] = set()
     by_parent: dict[Path, set[Any]] = {}
