@@ -60,7 +60,7 @@ def _fail(name: str, code: str, message: str, mark: Any) -> ScenarioError:
 
 
 class _ScalarTypes:
-    """Scalar values as PyYAML's safe loader types them, each distinct scalar once.
+    """Scalar values as PyYAML's safe loader types them, each distinct untagged one once.
 
     Most scalars of a scenario repeat (keys, numbers, ids written again in
     ``after``), so remembering the answer saves most of the resolver's work.
@@ -69,16 +69,19 @@ class _ScalarTypes:
     def __init__(self, name: str) -> None:
         self.name = name
         self.loader = yaml.SafeLoader("")
-        self.known: dict[tuple[str | None, bool, str], Any] = {}
+        # untagged scalars, by text: plain ones, and quoted or block ones
+        self.known: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
 
     def value(self, event: yaml.ScalarEvent) -> Any:
-        key = (event.tag, event.implicit[0], event.value)
-        found = self.known.get(key, _MISSING)
+        if event.tag is not None:  # rare: typed each time
+            return self._construct(event)
+        known = self.known[0 if event.implicit[0] else 1]
+        found = known.get(event.value, _MISSING)
         if found is _MISSING:
             found = self._construct(event)
-            if len(self.known) >= _REMEMBERED:  # bounded memory for files of unique values
-                self.known.clear()
-            self.known[key] = found
+            if len(known) >= _REMEMBERED:  # bounded memory for files of unique values
+                known.clear()
+            known[event.value] = found
         return found
 
     def _construct(self, event: yaml.ScalarEvent) -> Any:
@@ -127,7 +130,6 @@ class _TreeBuilder:
 
     def build(self, text: str) -> Any:
         handlers: dict[type[yaml.Event], Callable[[Any], None]] = {
-            yaml.ScalarEvent: self.scalar,
             yaml.AliasEvent: self.alias,
             yaml.MappingStartEvent: self.start,
             yaml.SequenceStartEvent: self.start,
@@ -135,7 +137,13 @@ class _TreeBuilder:
             yaml.SequenceEndEvent: self.end,
             yaml.DocumentStartEvent: self.document,
         }
+        scalar_event, typed, place = yaml.ScalarEvent, self.scalars.value, self._place
         for event in yaml.parse(text, Loader=_EventLoader):
+            if type(event) is scalar_event:  # most events are scalars: no dispatch for them
+                value = typed(event)
+                self._count(1, event.start_mark)
+                place(value, 1, event.start_mark, event.anchor)
+                continue
             handler = handlers.get(type(event))
             if handler is not None:
                 handler(event)
@@ -147,11 +155,6 @@ class _TreeBuilder:
             mark: Any = event.start_mark
             raise scenario_error(self.name, "yaml-unsupported",
                                  "more than one YAML document in the file", mark.line + 1, 1)
-
-    def scalar(self, event: yaml.ScalarEvent) -> None:
-        value = self.scalars.value(event)
-        self._count(1, event.start_mark)
-        self._place(value, 1, event.start_mark, event.anchor)
 
     def alias(self, event: yaml.AliasEvent) -> None:
         if event.anchor not in self.anchors:
