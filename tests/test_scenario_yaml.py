@@ -49,6 +49,14 @@ def test_scalars_are_typed_as_pyyaml_types_them(word: str) -> None:
     assert _same(key, expected_key), key_text
 
 
+def test_scalars_are_typed_right_when_the_remembered_ones_are_forgotten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yaml_reader, "_REMEMBERED", 2)
+    text = "a: [1, yes, x, 1, yes, '1', x, 2021-08-30, '1', ~, 1]\n"
+    assert repr(read_tree(text)) == repr(yaml.safe_load(text))
+
+
 def test_a_signed_fraction_without_leading_digit_is_text_as_in_pyyaml() -> None:
     # YAML 1.1 (and PyYAML) read `.5` as a number but `+.5` and `-.5` as text
     assert read_tree("a: .5\nb: +.5\nc: -.5\n") == {"a": 0.5, "b": "+.5", "c": "-.5"}
