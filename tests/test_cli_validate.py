@@ -247,3 +247,24 @@ def test_the_sweep_kpi_choices_are_the_kpis_a_sweep_computes() -> None:
     from sim.ensemble.kpis import KPIS
 
     assert tuple(KPIS) == SWEEP_KPIS
+
+
+HEAVY = ("numpy", "simpy", "matplotlib")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from sim.cli import main\nstatus = main(['validate'])",
+        "from sim.scenario import load_scenario\n"
+        "from sim.scenario.bundled import default_scenario\n"
+        "status = 0 if load_scenario(default_scenario()).activities else 1",
+    ],
+    ids=["tabletop-validate", "load_scenario"],
+)
+def test_validating_imports_no_engine_numbers_or_charts(code: str) -> None:
+    report = f"\nimport sys\nprint(status, [m for m in {HEAVY!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code + report], capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []"

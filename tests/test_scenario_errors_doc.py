@@ -11,8 +11,10 @@ SOURCES = sorted((ROOT / "sim" / "scenario").glob("*.py"))
 
 CODE = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+"
 # The code is the first argument of source.problem(...), _error(...), Problem(...) and the
-# argument after the file name of _fail(name, ...).
-CALL = re.compile(rf'(?:\.problem|\b_fail|\b_error|\bProblem)\(\s*(?:name,\s*)?"({CODE})"')
+# argument after the file name of scenario_error(name, ...) and _fail(name, ...).
+CALL = re.compile(
+    rf'(?:\.problem|\bscenario_error|\b_fail|\b_error|\bProblem)\(\s*(?:[\w.]+,\s*)?"({CODE})"'
+)
 TABLE_ROW = re.compile(rf"^\| `({CODE})` \| (error|warning) \|", re.MULTILINE)
 HEADING = re.compile(rf"^### `({CODE})`$", re.MULTILINE)
 

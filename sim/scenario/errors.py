@@ -10,6 +10,8 @@ from typing import Literal
 from sim.core.errors import TabletopError
 
 Path = tuple[str | int, ...]
+Position = tuple[int, int]  # line and column, counting from 1
+Positions = dict[Path, Position]
 Severity = Literal["error", "warning"]
 
 
@@ -78,3 +80,10 @@ class ScenarioError(TabletopError):
     def file(self) -> str:
         """The file of the first problem (the one the scenario was read from)."""
         return self.problems[0].file if self.problems else "<text>"
+
+
+def scenario_error(
+    file: str, code: str, message: str, line: int = 1, column: int = 1
+) -> ScenarioError:
+    """The error for one problem that stops a file from being read at all."""
+    return ScenarioError([Problem(code, message, (), file, line, column)])

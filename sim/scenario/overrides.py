@@ -11,14 +11,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from sim.scenario.errors import did_you_mean
-
-if TYPE_CHECKING:
-    from sim.scenario.source import Source
+from sim.scenario.source import Source
 
 
 class OverrideError(ValueError):
@@ -143,7 +141,5 @@ def override_source(source: Source, overrides: Sequence[Override | str]) -> Sour
     """The same source (positions kept for error messages) with ``overrides`` applied."""
     if not overrides:
         return source
-    from sim.scenario.source import Source
-
     tree = apply_overrides(source.tree, overrides)
     return Source(source.name, source.text, tree, source.values, source.keys)

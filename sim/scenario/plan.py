@@ -28,6 +28,36 @@ def critical_path(scenario: Scenario, extra: Sequence[Activity] = ()) -> Critica
     indices (activities first, then phases): no string keys in the passes.
     """
     activities = list(scenario.activities) + list(extra)
+    duration, release, preds = _network(scenario, activities)
+    order = _topological(preds)
+    es = [0.0] * len(duration)
+    for node in order:
+        start = release[node]
+        for pred, lag in preds[node]:
+            candidate = es[pred] + duration[pred] + lag
+            if candidate > start:
+                start = candidate
+        es[node] = start
+    length = max((es[n] + duration[n] for n in order), default=0.0)
+    ls = [length - d for d in duration]
+    for node in reversed(order):  # successors come later in `order`: ls[node] is final here
+        limit = ls[node]
+        for pred, lag in preds[node]:
+            candidate = limit - lag - duration[pred]
+            if candidate < ls[pred]:
+                ls[pred] = candidate
+    placed = set(order)  # nodes in a cycle (rejected by validation) are left out
+    return CriticalPath(
+        {a.id: es[k] for k, a in enumerate(activities) if k in placed},
+        {a.id: ls[k] for k, a in enumerate(activities) if k in placed},
+        length,
+    )
+
+
+def _network(
+    scenario: Scenario, activities: Sequence[Activity]
+) -> tuple[list[float], list[float], list[list[tuple[int, float]]]]:
+    """Each node's expected duration, release time and predecessors (with their lags)."""
     n_act = len(activities)
     index = {a.id: k for k, a in enumerate(activities)}
     phase_index = {p.id: n_act + k for k, p in enumerate(scenario.phases)}
@@ -56,29 +86,7 @@ def critical_path(scenario: Scenario, extra: Sequence[Activity] = ()) -> Critica
         phase = phase_of.get(pid)
         if phase is not None:
             preds[node].extend((phase_index[p], 0.0) for p in phase.after)
-    order = _topological(preds)
-    es = [0.0] * size
-    for node in order:
-        start = release[node]
-        for pred, lag in preds[node]:
-            candidate = es[pred] + duration[pred] + lag
-            if candidate > start:
-                start = candidate
-        es[node] = start
-    length = max((es[n] + duration[n] for n in order), default=0.0)
-    ls = [length - d for d in duration]
-    for node in reversed(order):  # successors come later in `order`: ls[node] is final here
-        limit = ls[node]
-        for pred, lag in preds[node]:
-            candidate = limit - lag - duration[pred]
-            if candidate < ls[pred]:
-                ls[pred] = candidate
-    placed = set(order)  # nodes in a cycle (rejected by validation) are left out
-    return CriticalPath(
-        {a.id: es[k] for k, a in enumerate(activities) if k in placed},
-        {a.id: ls[k] for k, a in enumerate(activities) if k in placed},
-        length,
-    )
+    return duration, release, preds
 
 
 def _topological(preds: list[list[tuple[int, float]]]) -> list[int]:

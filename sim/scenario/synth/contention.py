@@ -35,26 +35,11 @@ def contention_tree(
     if activities < 1 or resources < 1 or window < 1:
         raise ValueError("activities, resources and window must be >= 1")
     rng = random.Random(seed)
-    width = max(5, len(str(activities)))
     facilities: list[dict[str, Any]] = [
         {"id": f"f{k}", "capacity": rng.randint(1, 4), "hours": "always"}
         for k in range(1, resources + 1)
     ]
-    acts, work = [], 0.0
-    for j in range(activities):
-        mode = rng.choice((1.0, 1.5, 2.0, 3.0, 4.0))
-        act: dict[str, Any] = {"id": f"c{j + 1:0{width}d}"}
-        if rng.random() < random_share:
-            act["duration"] = {"triangular": [mode * 0.75, mode, mode * 1.5]}
-        else:
-            act["duration"] = mode
-        act["needs"] = {rng.choice(facilities)["id"]: 1}
-        first = max(0, j - window)
-        preds = sorted(rng.sample(range(first, j), min(j - first, rng.randint(0, 2))))
-        if preds:
-            act["after"] = [f"c{p + 1:0{width}d}" for p in preds]
-        acts.append(act)
-        work += mode * 1.5
+    acts, work = _activities(rng, activities, facilities, window, random_share)
     capacity = sum(int(f["capacity"]) for f in facilities)
     hours = 2 * work / capacity + 4 * window  # generous: a stuck run shows as stuck, not late
     per_day = DAY_HOURS if working_day else 24.0
@@ -77,3 +62,30 @@ def contention_tree(
         phase["around_the_clock"] = True
     tree["phases"] = [phase]
     return tree
+
+
+def _activities(
+    rng: random.Random,
+    count: int,
+    facilities: list[dict[str, Any]],
+    window: int,
+    random_share: float,
+) -> tuple[list[dict[str, Any]], float]:
+    """The activities, and a generous estimate of their work in hours."""
+    width = max(5, len(str(count)))
+    acts, work = [], 0.0
+    for j in range(count):
+        mode = rng.choice((1.0, 1.5, 2.0, 3.0, 4.0))
+        act: dict[str, Any] = {"id": f"c{j + 1:0{width}d}"}
+        if rng.random() < random_share:
+            act["duration"] = {"triangular": [mode * 0.75, mode, mode * 1.5]}
+        else:
+            act["duration"] = mode
+        act["needs"] = {rng.choice(facilities)["id"]: 1}
+        first = max(0, j - window)
+        preds = sorted(rng.sample(range(first, j), min(j - first, rng.randint(0, 2))))
+        if preds:
+            act["after"] = [f"c{p + 1:0{width}d}" for p in preds]
+        acts.append(act)
+        work += mode * 1.5
+    return acts, work
