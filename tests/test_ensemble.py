@@ -350,3 +350,37 @@ def test_quantile_table_matches_numpy_per_cell_with_gaps() -> None:
             lo, hi = binned[i].quantile_ci(p)
             assert lo <= want <= hi
         assert binned[i].low == column.min() and binned[i].high == column.max()
+
+
+# ------------------------------------------------------------ the package
+
+
+def test_reading_ensemble_results_loads_no_engine() -> None:
+    """Documents and charts import these: none may bring in the engine or SimPy."""
+    code = (
+        "import sys\n"
+        "import sim.ensemble.aggregate, sim.ensemble.kpis, sim.ensemble.labels\n"
+        "import sim.ensemble.result, sim.ensemble.risk, sim.ensemble.stats, sim.results\n"
+        "from sim.ensemble import CompareResult, EnsembleResult, EnsembleStats, Layout\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sim.engine', 'simpy'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_package_names_its_parts_for_users() -> None:
+    import sim.ensemble
+    from sim.ensemble import chunks, records, runs
+    from sim.ensemble.compare import CompareResult
+    from sim.ensemble.paired import PairedStats as paired
+    from sim.ensemble.result import CompareResult as defined
+    from sim.ensemble.risk import PairedStats
+
+    assert sim.ensemble.ensemble is runs.ensemble and sim.ensemble.run_chunk is chunks.run_chunk
+    assert sim.ensemble.record_of is records.record_of and CompareResult is defined
+    assert PairedStats is paired
+    assert all(getattr(sim.ensemble, name) is not None for name in sim.ensemble.__all__)
+    assert set(sim.ensemble.__all__) <= set(dir(sim.ensemble))
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = sim.ensemble.nothing  # type: ignore[attr-defined]

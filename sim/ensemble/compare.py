@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sim.ensemble import EnsembleResult, EnsembleStats, Layout, Progress, chunks_for
-from sim.ensemble.risk import PairedStats
+from sim.ensemble.aggregate import EnsembleStats
+from sim.ensemble.chunks import chunks_for
+from sim.ensemble.executors import LocalExecutor
+from sim.ensemble.layout import Layout
+from sim.ensemble.paired import PairedStats
+from sim.ensemble.result import CompareResult, EnsembleResult, Progress
 from sim.scenario.model import Scenario
 
-
-@dataclass(frozen=True)
-class CompareResult:
-    a: EnsembleResult
-    b: EnsembleResult
-    paired: PairedStats
-
-    @property
-    def complete(self) -> bool:
-        return self.a.complete and self.b.complete
+__all__ = ["CompareResult", "compare"]
 
 
 def compare(a: Scenario, b: Scenario, n: int, *, seed: int | None = None, jobs: int = 1,
             executor_a: Any = None, executor_b: Any = None,
             progress: Progress | None = None) -> CompareResult:
     """Run ``n`` replications of each variant with the same seed and pair them up."""
-    from sim.ensemble.executors import LocalExecutor
-
     if n < 1:
         raise ValueError("a comparison needs at least one replication")
     run_seed = seed if seed is not None else (a.seed if a.seed is not None else 0)

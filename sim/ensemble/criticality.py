@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from sim.results import RunResult
+from sim.results.eventlog import Event
+from sim.results.result import RunResult
+from sim.results.rows import ActivityRow
 from sim.scenario.model import Scenario
 
 EPS = 1e-7
@@ -61,53 +64,48 @@ def critical_chain(result: RunResult, context: ChainContext | None = None) -> li
     last = max(ends)
     finished = [r for r in result.activities if r.end_h == last]  # usually one
     ctx = context if context is not None else ChainContext.of(result.scenario)
-    uses = ctx.uses
-    events = result.events
-
-    def freed_at(t: float) -> list[str]:
-        """Activities that finished or paused at ``t``, in log order (the log is in time
-        order: a binary search finds the instant)."""
-        out = []
-        for i in range(bisect_left(events, t, key=_time), len(events)):
-            ev = events[i]
-            if ev[0] != t:
-                break
-            if (ev[1] == "finish" or ev[1] == "pause") and ev[2] is not None:
-                out.append(ev[2])
-        return out
-
-    def shares(a: str, b: str) -> bool:
-        return not uses[a].isdisjoint(uses[b])
-
-    def predecessors(aid: str) -> tuple[tuple[str, float], ...]:
-        return ctx.predecessors.get(aid, ())
-
-    acts = ctx.order
-    current = max(finished, key=lambda r: (r.end_h or 0.0, -acts.get(r.id, 0))).id
+    order = ctx.order
+    current = max(finished, key=lambda r: (r.end_h or 0.0, -order.get(r.id, 0))).id
     chain = [current]
     seen = {current}
-    while True:
-        row = rows[current]
-        start, ready = row.start_h, row.ready_h
-        if start is None or ready is None:
-            break
-        nxt: str | None = None
-        if start > ready + EPS:
-            freeing = [a for a in freed_at(start) if a != current and a in acts
-                       and shares(a, current) and a not in seen]
-            if freeing:
-                nxt = freeing[0]
-        if nxt is None:
-            best, best_t = None, -1.0
-            for pred, lag in predecessors(current):
-                end = rows[pred].end_h if pred in rows else None
-                if end is not None and end + lag > best_t and pred not in seen:
-                    best, best_t = pred, end + lag
-            if best is not None and best_t >= ready - EPS:
-                nxt = best
-        if nxt is None:
-            break
+    while (nxt := _step_back(rows[current], rows, result.events, ctx, seen)) is not None:
         chain.append(nxt)
         seen.add(nxt)
         current = nxt
     return chain
+
+
+def _step_back(row: ActivityRow, rows: dict[str, ActivityRow], events: Sequence[Event],
+               ctx: ChainContext, seen: set[str]) -> str | None:
+    """The activity that held ``row`` back last, if any not already on the chain."""
+    start, ready = row.start_h, row.ready_h
+    if start is None or ready is None:
+        return None
+    current = row.id
+    if start > ready + EPS:  # it waited: for whoever freed what it shares, at its start
+        uses = ctx.uses[current]
+        for a in freed_at(events, start):
+            if (a != current and a in ctx.order and not uses.isdisjoint(ctx.uses[a])
+                    and a not in seen):
+                return a
+    best, best_t = None, -1.0  # else the dependency that released it
+    for pred, lag in ctx.predecessors.get(current, ()):
+        end = rows[pred].end_h if pred in rows else None
+        if end is not None and end + lag > best_t and pred not in seen:
+            best, best_t = pred, end + lag
+    if best is not None and best_t >= ready - EPS:
+        return best
+    return None
+
+
+def freed_at(events: Sequence[Event], t: float) -> list[str]:
+    """Activities that finished or paused at ``t``, in log order (the log is in time
+    order: a binary search finds the instant)."""
+    out = []
+    for i in range(bisect_left(events, t, key=_time), len(events)):
+        ev = events[i]
+        if ev[0] != t:
+            break
+        if (ev[1] == "finish" or ev[1] == "pause") and ev[2] is not None:
+            out.append(ev[2])
+    return out

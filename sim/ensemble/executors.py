@@ -6,6 +6,9 @@ in replication order and come out identical whatever runs them.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -13,7 +16,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from sim.ensemble import Layout, Packed, run_chunk
+from sim.ensemble.chunks import run_chunk
+from sim.ensemble.layout import Layout
+from sim.ensemble.records import Packed
 from sim.scenario.model import Scenario
 
 Chunk = tuple[int, int]
@@ -115,11 +120,11 @@ class DaskExecutor:
     """Replications on an existing Dask distributed cluster (``tabletop-sim[cluster]``).
 
     Every worker needs tabletop installed (the same version) so it can import
-    :func:`sim.ensemble.run_chunk`.
+    :func:`sim.ensemble.chunks.run_chunk`.
     """
 
     def __init__(self, address: str, *, timeout: float = 10.0, retries: int = 2) -> None:
-        try:
+        try:  # distributed is heavy and optional (the `cluster` extra): loaded only when used
             from distributed import Client
         except ImportError:
             raise ExecutorError("the Dask executor needs the `distributed` package: "
@@ -174,9 +179,5 @@ def default_jobs() -> int:
 
 def _quietly_collect() -> None:
     """Collect garbage with stderr silenced (distributed prints from ``Client.__del__``)."""
-    import contextlib
-    import gc
-    import io
-
     with contextlib.redirect_stderr(io.StringIO()):
         gc.collect()

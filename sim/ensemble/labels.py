@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.ensemble import EnsembleResult
+    from sim.ensemble.result import EnsembleResult
 
 INJECT_WORDS = {"inject_hit": "whether it happens", "inject_delay": "delay",
                 "inject_time": "when it happens"}

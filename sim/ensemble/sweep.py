@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim.ensemble import EnsembleResult, ensemble
+from sim.ensemble.result import EnsembleResult
+from sim.ensemble.runs import ensemble
 from sim.scenario.loader import load_source
 from sim.scenario.overrides import Override, apply_overrides
 from sim.scenario.source import Source

@@ -9,8 +9,8 @@ from typing import Any
 
 from sim.core.errors import TabletopError
 from sim.core.files import write_csv, write_json
-from sim.results import RunResult
 from sim.results.eventlog import Event
+from sim.results.result import RunResult
 
 RUN_MARKER = "summary.json"
 REQUIRED = ("summary.json", "activities.csv", "events.jsonl")

@@ -1,0 +1,40 @@
+"""Units of work: which replications run together, and running one such chunk."""
+
+from __future__ import annotations
+
+from sim.engine import simulate
+from sim.ensemble.layout import Layout
+from sim.ensemble.records import Packed, pack, record_of
+from sim.scenario.model import Scenario
+
+
+def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
+              keep: int = 0, layout: Layout | None = None) -> Packed:
+    """Replications ``start..stop-1`` (a unit of work for any executor).
+
+    ``layout``: :meth:`Layout.of` the scenario, when the caller keeps it between chunks.
+    """
+    if layout is None:
+        layout = Layout.of(scenario)
+    return pack([record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
+                 for i in range(start, stop)], layout)
+
+
+def chunks_for(n: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
+    """Split replications ``0..n-1`` into chunks: big enough to amortise, enough to balance.
+
+    With no ``size`` given, chunks hold up to 50 runs and grow smaller towards the end
+    (a quarter of each worker's share of what is left, down to 5), so the workers
+    finish nearly together. Statistics do not depend on how runs are chunked.
+    """
+    if size:
+        return [(start, min(n, start + size)) for start in range(0, n, size)]
+    share = 4 * max(1, workers)
+    least = max(1, min(5, n // share))
+    chunks = []
+    start = 0
+    while start < n:
+        step = max(least, min(50, (n - start) // share))
+        chunks.append((start, min(n, start + step)))
+        start += step
+    return chunks
