@@ -17,14 +17,9 @@ import pytest
 from rich.console import Console
 
 from sim import load_scenario, simulate
-from sim.cli.commands.replay import (
-    INJECT_HOLD_S,
-    MAX_GAP_S,
-    StepGate,
-    play_live,
-    render_screen,
-    resource_bar,
-)
+from sim.cli.commands.replay_gate import StepGate
+from sim.cli.commands.replay_live import INJECT_HOLD_S, MAX_GAP_S, play_live
+from sim.cli.commands.replay_screen import render_screen, resource_bar
 from sim.core.timefmt import format_time
 from sim.replay import Replay, build_replay, narrative
 
