@@ -58,7 +58,8 @@ with tempfile.TemporaryDirectory() as out:
     from sim.report import write_charts_and_report
     import sim.plotting
     c1 = time.process_time()
-    write_charts_and_report(result, Path(out))
+    write_charts_and_report(result, Path(out),
+                            plan=simulate(result.scenario, result.seed, plan=True))
     print(json.dumps({"cpu": time.process_time() - c0, "wall": time.perf_counter() - w0,
                       "import": c1 - c0}))
 """
@@ -108,7 +109,8 @@ def warm(file: Path, repeat: int) -> tuple[float, float, dict[str, float]]:
     with tempfile.TemporaryDirectory() as out:
         for _ in range(repeat + 1):  # the first call warms fonts and caches
             c0, w0 = time.process_time(), time.perf_counter()
-            write_charts_and_report(result, Path(out))
+            plan = simulate(result.scenario, result.seed, plan=True)  # as `tabletop run`
+            write_charts_and_report(result, Path(out), plan=plan)
             best_cpu = min(best_cpu, time.process_time() - c0)
             best_wall = min(best_wall, time.perf_counter() - w0)
     parts: dict[str, float] = {}

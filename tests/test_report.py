@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,17 +140,56 @@ def test_inject_outcomes_in_msel_form() -> None:
                        "N-3": ("D3 10:00", "did not happen (after the end of the run)")}
 
 
-def test_plan_is_made_when_not_given_and_formats_are_checked(tmp_path: Path) -> None:
+def test_formats_are_checked_and_pdf_only_embeds_a_png(tmp_path: Path) -> None:
     result = simulate(load_scenario(ROOT / "scenarios" / "seminar.yaml"))
-    paths = write_charts_and_report(result, tmp_path, formats=["pdf"], dpi=40, by="group")
+    plan = simulate(result.scenario, result.seed, plan=True)
+    paths = write_charts_and_report(result, tmp_path, formats=["pdf"], dpi=40, by="group",
+                                    plan=plan)
     names = sorted(p.name for p in paths)
     assert "gantt-by-group.pdf" in names and (tmp_path / "gantt-by-group.pdf").read_bytes()[:4] \
         == b"%PDF"
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Plan end (expected durations, no injects)" in html
+    assert f"Plan end (expected durations, no injects)</td><td>{format_time(plan.end_h)}" in html
     assert html.count('src="data:image/png;base64,') == 4  # pdf only: png made to embed
     with pytest.raises(ValueError, match="unknown chart format"):
-        write_charts_and_report(result, tmp_path, formats=["gif"])
+        write_charts_and_report(result, tmp_path, formats=["gif"], plan=plan)
+
+
+def test_without_a_plan_nothing_is_simulated_and_the_plan_is_left_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.engine
+
+    result = simulate(load_scenario(ROOT / "scenarios" / "seminar.yaml"))
+
+    def no_engine(*_args: object, **_kwargs: object) -> RunResult:
+        raise AssertionError("the report ran the engine")
+
+    monkeypatch.setattr(sim.engine, "simulate", no_engine)
+    paths = write_charts_and_report(result, tmp_path, dpi=30)
+    assert len(paths) == 6
+    for name in ("report.html", "report.md"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "Plan end" not in text and "Slip against the plan" not in text
+        assert "End (last activity finished)" in text
+    (phases,) = [t for t in build_report(result).tables if t.anchor == "phases"]
+    assert all(row[1].text == row[2].text == "—" for row in phases.rows)
+
+
+def test_a_plan_run_is_its_own_plan(tmp_path: Path) -> None:
+    plan = simulate(load_scenario(ROOT / "scenarios" / "seminar.yaml"), plan=True)
+    write_charts_and_report(plan, tmp_path, formats=["svg"], dpi=30)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert f"| Plan end (expected durations, no injects) | {format_time(plan.end_h)} |" in md
+    assert "| Slip against the plan | 0min |" in md
+
+
+def test_importing_the_documents_loads_neither_the_engine_nor_matplotlib() -> None:
+    code = ("import sys, sim.report; "
+            "print(sorted(m for m in ('matplotlib', 'simpy', 'sim.engine', 'sim.plotting') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"
 
 
 STUCK = """

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from sim.engine import simulate
 from sim.ensemble import EnsembleResult, ensemble
 from sim.ensemble.compare import CompareResult, compare
 from sim.ensemble.risk import risk_summary
-from sim.report.risk import (
+from sim.report import (
     CRN,
     build_compare_report,
     build_risk_report,
@@ -20,12 +21,14 @@ from sim.report.risk import (
     quantile_cell,
     share_ci,
     span,
+    sweep_cell,
     when,
     write_compare_report,
     write_risk_report,
     write_sweep_chart,
     write_sweep_report,
 )
+from sim.results import RunResult
 from sim.scenario import load_scenario
 from tests.test_risk_charts import RISKY, rows_of
 
@@ -38,10 +41,15 @@ def result() -> EnsembleResult:
 
 
 @pytest.fixture(scope="module")
-def written(result: EnsembleResult,
+def plan(result: EnsembleResult) -> RunResult:
+    return simulate(result.scenario, result.seed, plan=True)
+
+
+@pytest.fixture(scope="module")
+def written(result: EnsembleResult, plan: RunResult,
             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     out = tmp_path_factory.mktemp("mc")
-    return out, write_risk_report(result, out, risk_summary(result), dpi=40)
+    return out, write_risk_report(result, out, risk_summary(result), plan=plan, dpi=40)
 
 
 @pytest.fixture(scope="module")
@@ -121,18 +129,16 @@ def test_html_is_self_contained_and_escaped(written: tuple[Path, list[Path]]) ->
     assert all(f"({c}.png)" in md for c in CHARTS)
 
 
-def test_chart_formats_and_the_plan_given(result: EnsembleResult, tmp_path: Path) -> None:
-    from sim.engine import simulate
-
-    plan = simulate(result.scenario, result.seed, plan=True)
-    paths = write_risk_report(result, tmp_path, formats=["svg", "png", "svg"], dpi=30,
-                              plan=plan)
+def test_chart_formats_and_the_plan_given(result: EnsembleResult, plan: RunResult,
+                                         tmp_path: Path) -> None:
+    paths = write_risk_report(result, tmp_path, risk_summary(result),
+                              formats=["svg", "png", "svg"], dpi=30, plan=plan)
     assert {p.suffix for p in paths} == {".svg", ".png", ".html", ".md"}
     assert len(paths) == 2 * len(CHARTS) + 2
     assert f"Plan end (expected durations, no injects) | {when(plan.end_h)}" in (
         tmp_path / "report.md").read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="unknown chart format"):
-        write_risk_report(result, tmp_path, formats=["gif"], plan=plan)
+        write_risk_report(result, tmp_path, risk_summary(result), formats=["gif"], plan=plan)
 
 
 # ---------------------------------------------------------------- comparison
@@ -191,8 +197,6 @@ def test_sweep_chart_and_report(keys: int, tmp_path: Path) -> None:
 
 
 def test_sweep_report_cells_say_what_they_are() -> None:
-    from sim.report.risk import sweep_cell
-
     cells: list[tuple[str, Any, str]] = [("p_on_time", 0.5, "50.0%"),
                                          ("end_p90_h", 37.5, "D2 13:30"),
                                          ("end_mean_h_lo", 24.0, "D2 00:00"),
@@ -209,7 +213,8 @@ def test_an_ensemble_with_no_finished_run_still_reports_and_says_so(tmp_path: Pa
     empty = EnsembleResult(scenario, 1, 20, EnsembleStats(Layout.of(scenario),
                                                           scenario.planned_end),
                            missing=tuple(range(20)))
-    paths = write_risk_report(empty, tmp_path, {"advice": {}}, dpi=30)
+    paths = write_risk_report(empty, tmp_path, {"advice": {}}, dpi=30,
+                              plan=simulate(scenario, 1, plan=True))
     assert len(paths) == len(CHARTS) + 2
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "INCOMPLETE: 20 of 20 replications are missing (ids 0-19)" in md

@@ -50,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
             name = scenario_copy_name(scenario, sets).replace("scenario", f"scenario-{label}")
             (out / name).write_text(text, encoding="utf-8")
         if not args.no_charts:
-            from sim.report.risk import write_compare_report  # matplotlib: charts only
+            from sim.report import write_compare_report  # matplotlib: charts only
 
             write_compare_report(result, out, set_a=args.set, set_b=args.set + args.set_b,
                                  formats=args.format, dpi=args.dpi)

@@ -17,6 +17,7 @@ from sim.cli.commands.ensembles import check_n, executor_of, pct
 from sim.cli.errors import EXIT_INPUT, EXIT_OK, UsageError
 from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
+from sim.engine import simulate
 from sim.ensemble import EnsembleResult, ensemble
 from sim.ensemble.risk import risk_summary
 from sim.results.store import write_run_tables
@@ -130,6 +131,7 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
 
 def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any],
                      args: argparse.Namespace) -> None:
-    from sim.report.risk import write_risk_report  # matplotlib: only when charts are asked for
+    from sim.report import write_risk_report  # matplotlib: only when charts are asked for
 
-    write_risk_report(result, out, summary, formats=args.format, dpi=args.dpi)
+    plan = simulate(result.scenario, result.seed, plan=True)  # the risk schedule starts from it
+    write_risk_report(result, out, summary, plan=plan, formats=args.format, dpi=args.dpi)

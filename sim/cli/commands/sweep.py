@@ -69,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
                                                      for r in rows]})
         if args.no_charts:
             return
-        from sim.report.risk import write_sweep_report  # matplotlib: charts only
+        from sim.report import write_sweep_report  # matplotlib: charts only
 
         write_sweep_report(names, rows, header, args.kpi, out, scenario=scenario.name,
                            n=args.n, seed=results[0].result.seed if results else None,
