@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.axes import Axes
@@ -56,7 +57,7 @@ _METADATA: dict[str, dict[str, str | None]] = {
     "pdf": {"Creator": "tabletop", "Producer": "tabletop", "CreationDate": None},
 }
 # Pillow's fastest deflate level: charts are flat colours, which compress well anyway.
-_OPTIONS: dict[str, dict[str, object]] = {"png": {"pil_kwargs": {"compress_level": 1}}}
+_OPTIONS: dict[str, dict[str, Any]] = {"png": {"pil_kwargs": {"compress_level": 1}}}
 
 
 def series_colour(index: int) -> str:
