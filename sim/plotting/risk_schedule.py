@@ -16,7 +16,8 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.core.timefmt import format_time
 from sim.plotting import style
-from sim.plotting.risk import GREEN, LEGEND_W, empty_figure, frame, legend_right, titled
+from sim.plotting.framing import LEGEND_W, empty_figure, frame, legend_right, titled
+from sim.plotting.risk import GREEN
 from sim.plotting.rows import MAX_ROWS, Layout, Row, activity_layout
 from sim.plotting.schedule_axes import (
     PLOT_WIDTH,
