@@ -44,6 +44,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Loaded on first use: the charts of a run do not pay for the others' imports.
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
