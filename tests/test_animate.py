@@ -65,7 +65,7 @@ def frame(gif: Path, index: int) -> np.ndarray:
 def clock_line_x(rgb: np.ndarray) -> int:
     """Column of the clock line: the one vertical line in ink across the whole schedule."""
     w, h = rgb.shape[1], rgb.shape[0]
-    x0, x1 = int(1.95 / 9 * w) + 2, int(8.82 / 9 * w)  # the schedule's axes (see _Scene)
+    x0, x1 = int(1.95 / 9 * w) + 2, int(8.82 / 9 * w)  # the schedule's axes (animation.schedule)
     y0, y1 = int((6 - 5.22) / 6 * h) + 2, int((6 - 2.25) / 6 * h) - 2
     area = rgb[y0:y1, x0:x1].astype(int)
     ink = (np.abs(area - 34).max(axis=2) < 40).sum(axis=0)
