@@ -85,6 +85,8 @@ def warm(file: Path) -> dict[str, float]:
 
     from sim.engine import simulate
     from sim.plotting import animate
+    from sim.plotting.animation.palette import Quantizer
+    from sim.plotting.animation.picture import Picture
     from sim.scenario import load_scenario
 
     result = simulate(load_scenario(file))
@@ -95,18 +97,15 @@ def warm(file: Path) -> dict[str, float]:
     specs = animate.plan_frames(result)
     with rc_context({"text.hinting": "no_hinting"}):
         t0 = time.perf_counter()
-        scene = animate._Scene(result, plan, animate.SIZE)
-        scene.draw_background()
+        picture = Picture(result, plan, animate.SIZE)
+        picture.draw_background()
         t1 = time.perf_counter()
-        frames = [scene.render(s, k == len(specs) - 1) for k, s in enumerate(specs)]
+        frames = [picture.render(s, k == len(specs) - 1) for k, s in enumerate(specs)]
         t2 = time.perf_counter()
-    quantize = animate._Quantizer([frames[-1]])
+    quantize = Quantizer([frames[k] for k in animate.palette_samples(specs)], picture.colours)
     images = [quantize(f) for f in frames]
     t3 = time.perf_counter()
-    with tempfile.TemporaryDirectory() as out:
-        images[0].save(Path(out) / "x.gif", save_all=True, append_images=images[1:],
-                       duration=[round(s.seconds * 1000) for s in specs], loop=0,
-                       optimize=True, disposal=1)
+    animate.gif_bytes(images, specs)
     t4 = time.perf_counter()
     parts["scene + background"] = t1 - t0
     parts[f"{len(specs)} frames drawn"] = t2 - t1

@@ -31,6 +31,7 @@ from sim.plotting.animate import (
     plan_frames,
     write_animation,
 )
+from sim.plotting.animation.palette import Quantizer
 from sim.results import RunResult
 from sim.scenario import load_scenario
 
@@ -64,7 +65,7 @@ def frame(gif: Path, index: int) -> np.ndarray:
 def clock_line_x(rgb: np.ndarray) -> int:
     """Column of the clock line: the one vertical line in ink across the whole schedule."""
     w, h = rgb.shape[1], rgb.shape[0]
-    x0, x1 = int(1.95 / 9 * w) + 2, int(8.82 / 9 * w)  # the schedule's axes (see _Scene)
+    x0, x1 = int(1.95 / 9 * w) + 2, int(8.82 / 9 * w)  # the schedule's axes (animation.schedule)
     y0, y1 = int((6 - 5.22) / 6 * h) + 2, int((6 - 2.25) / 6 * h) - 2
     area = rgb[y0:y1, x0:x1].astype(int)
     ink = (np.abs(area - 34).max(axis=2) < 40).sum(axis=0)
@@ -162,6 +163,31 @@ def test_plan_of_a_run_without_injects(seminar: RunResult) -> None:
     specs = plan_frames(quiet, 10)
     assert 2 <= len(specs) <= 10
     assert all(s == FrameSpec(s.t, (), (), s.seconds) for s in specs)
+
+
+# ---------------------------------------------------------------- palette
+
+
+def test_the_palette_keeps_the_scene_colours_exact_and_maps_others_to_the_nearest() -> None:
+    frame = np.full((4, 6, 3), 255, np.uint8)
+    frame[1, :3] = (0xD5, 0x5E, 0x00)  # the alert colour, named below
+    frame[2, :] = (10, 20, 30)  # a colour only the sample has
+    quantize = Quantizer([frame], ["white", "#D55E00"])
+    later = frame.copy()
+    later[3, 0] = (12, 21, 29)  # not in the palette: takes the entry nearest to it
+    image = quantize(later)
+    assert image.mode == "P"
+    back = np.asarray(image.convert("RGB"))
+    assert np.array_equal(back[:3], frame[:3])  # white stays white, flat colours exact
+    assert tuple(back[3, 0]) == (10, 20, 30)
+    assert max(np.asarray(image).reshape(-1)) < 255  # index 255 stays free
+
+
+def test_palette_samples_are_the_end_through_the_run_and_the_first_captions() -> None:
+    specs = [FrameSpec(t=float(k), hits=(), captions=(), seconds=0.1) for k in range(9)]
+    specs[2] = FrameSpec(t=2.0, hits=("M-01",), captions=("M-01",), seconds=2.0)
+    specs[5] = FrameSpec(t=5.0, hits=("M-02",), captions=("M-02", "M-01"), seconds=2.0)
+    assert animate.palette_samples(specs) == [8, 2, 4, 6, 5]
 
 
 # ---------------------------------------------------------------- Pillow missing

@@ -138,7 +138,8 @@ def test_the_package_loads_the_risk_and_animation_charts_on_first_use() -> None:
 
     code = (
         "import sys, sim.plotting as p\n"
-        "later = ('animate', 'risk', 'risk_schedule', 'whatif')\n"
+        "later = ('animate', 'animation', 'risk', 'risk_schedule', 'whatif', 'compare_charts',"
+        " 'sweep_charts', 'end_time')\n"
         "assert not [m for m in later if f'sim.plotting.{m}' in sys.modules]\n"
         "from sim.plotting import sweep_chart, write_animation\n"
         "assert p.criticality.__module__ == 'sim.plotting.risk'\n"

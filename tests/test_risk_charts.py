@@ -21,13 +21,12 @@ from PIL import Image
 from sim.engine import simulate
 from sim.ensemble import EnsembleResult, ensemble
 from sim.ensemble.compare import CompareResult, compare
+from sim.plotting.end_time import histogram_bins, time_ticks
 from sim.plotting.risk import (
     SKY,
     criticality,
     criticality_rows,
     end_time_histogram,
-    histogram_bins,
-    time_ticks,
     tornado,
     tornado_rows,
     utilisation_bands,

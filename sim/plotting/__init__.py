@@ -22,9 +22,10 @@ from sim.plotting.timeline import Segment, activity_segments, inject_hits
 
 if TYPE_CHECKING:
     from sim.plotting.animate import write_animation
+    from sim.plotting.compare_charts import compare_differences, compare_end_times
     from sim.plotting.risk import criticality, end_time_histogram, tornado, utilisation_bands
     from sim.plotting.risk_schedule import risk_gantt
-    from sim.plotting.whatif import compare_differences, compare_end_times, sweep_chart
+    from sim.plotting.sweep_charts import sweep_chart
 
 _LAZY = {
     "write_animation": "animate",
@@ -33,9 +34,9 @@ _LAZY = {
     "tornado": "risk",
     "utilisation_bands": "risk",
     "risk_gantt": "risk_schedule",
-    "compare_differences": "whatif",
-    "compare_end_times": "whatif",
-    "sweep_chart": "whatif",
+    "compare_differences": "compare_charts",
+    "compare_end_times": "compare_charts",
+    "sweep_chart": "sweep_charts",
 }
 
 
@@ -43,6 +44,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Loaded on first use: the charts of a run do not pay for the others' imports.
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 

@@ -1,4 +1,5 @@
-"""Schedule-risk charts of an ensemble, and the pieces the other risk charts share.
+"""Schedule-risk charts of an ensemble: end time, what drives it, critical activities and
+daily utilisation.
 
 Pure functions from streamed statistics (:class:`~sim.ensemble.EnsembleResult`) to a
 :class:`~matplotlib.figure.Figure`, each with an optional ``ax`` where one axes makes
@@ -10,24 +11,33 @@ sweeps in :mod:`sim.plotting.whatif`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
-from numpy.typing import NDArray
+from matplotlib.ticker import FixedLocator, PercentFormatter
 
 from sim.core.timefmt import format_duration, format_time
 from sim.ensemble.labels import input_label
 from sim.ensemble.stats import Quantiles
 from sim.plotting import style
+from sim.plotting.end_time import (
+    Mark,
+    cumulative,
+    draw_marks,
+    end_time_axes,
+    end_time_frame,
+    end_view,
+    histogram_bins,
+    off_view,
+)
+from sim.plotting.framing import bar_frame, empty_figure, legend_right, titled
 from sim.plotting.rows import shorten
+from sim.scenario.model import Resource
 
 if TYPE_CHECKING:
     from sim.ensemble import EnsembleResult
@@ -37,181 +47,18 @@ BLUE = style.OKABE_ITO["blue"]
 ORANGE = style.OKABE_ITO["orange"]
 GREEN = style.OKABE_ITO["bluish_green"]
 MUTED = "#9a9a9a"
-LEGEND_W = 2.6  # inches right of a plot for its legend
-END_PLOT_W = 8.6  # inches: the plot of an end-time chart
 QUANTILE_STYLE = {0.1: ":", 0.5: "-", 0.9: "--"}
-_TIME_STEPS = (0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0, 48.0, 72.0, 168.0)
-
-
-# ---------------------------------------------------------------- shared pieces
-
-
-def bar_frame(ax: Axes | None, labels: Sequence[str], title: str,
-              row_height: float) -> tuple[Figure, Axes]:
-    """A styled axes for one horizontal bar per label: a new figure sized to fit, or ``ax``."""
-    if ax is None:
-        left = 0.35 + style.text_width(max(len(t) for t in labels), style.TICK_SIZE)
-        fig, ax = frame((6.0, max(1.4, row_height * len(labels))), left=left,
-                        right=0.4 + LEGEND_W, top=style.title_height(title) + 0.15, bottom=0.6)
-    else:
-        fig = style.figure_of(ax)
-    style.style_axes(ax)
-    return fig, ax
-
-
-def histogram_bins(n: int) -> int:
-    """Bars of an end-time histogram of ``n`` runs: about sqrt(n), between 10 and 50."""
-    return int(min(50, max(10, round(math.sqrt(max(n, 1))))))
-
-
-def time_ticks(lo: float, hi: float, most: int = 7) -> list[float]:
-    """Round times (a quarter hour to a week apart) between ``lo`` and ``hi``: at most ``most``."""
-    span = max(hi - lo, 1e-6)
-    step = next((s for s in _TIME_STEPS if span / s <= most), 168.0 * math.ceil(span / 168 / most))
-    first = math.ceil(lo / step - 1e-9) * step
-    return [float(t) for t in np.arange(first, hi + 1e-9, step)]
-
-
-def hours_axis(axis: Axis, lo: float, hi: float, most: int = 7) -> None:
-    """Ticks of an axis in hours from D1 00:00, labelled ``D13 14:00``."""
-    axis.set_major_locator(FixedLocator(time_ticks(lo, hi, most)))
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: format_time(x)))
-
-
-def frame(plot: tuple[float, float], *, left: float, right: float, top: float,
-          bottom: float) -> tuple[Figure, Axes]:
-    """A figure with one axes of ``plot`` inches and margins in inches."""
-    width, height = left + plot[0] + right, top + plot[1] + bottom
-    fig = style.new_figure(width, height)
-    ax = fig.add_axes((left / width, bottom / height, plot[0] / width, plot[1] / height))
-    return fig, ax
-
-
-def empty_figure(title: str, message: str, ax: Axes | None = None) -> Figure:
-    if ax is not None:
-        ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=style.LABEL_SIZE,
-                transform=ax.transAxes)
-        style.axes_title(ax, title)
-        return style.figure_of(ax)
-    fig = style.new_figure(8.0, 2.0)
-    fig.text(0.5, 0.4, message, ha="center", va="center", fontsize=style.LABEL_SIZE)
-    style.figure_title(fig, title)
-    return fig
-
-
-def titled(fig: Figure, ax: Axes, own: bool, text: str, pad: float = 6.0) -> None:
-    if own:
-        style.figure_title(fig, text)
-    else:
-        style.axes_title(ax, text, pad=pad)
-
-
-def legend_right(ax: Axes, handles: Sequence[Patch | Line2D], x: float = 1.02) -> Legend:
-    return ax.legend(handles=list(handles), loc="upper left", bbox_to_anchor=(x, 1.0),
-                     fontsize=style.SMALL_SIZE + 0.5, frameon=False, title="Legend",
-                     title_fontsize=style.LABEL_SIZE, alignment="left")
 
 
 def pct(p: float) -> str:
+    """A probability as a percentage with one decimal (``n/a`` when there is none)."""
     return "n/a" if math.isnan(p) else f"{100 * p:.1f}%"
 
 
-def label_levels(marks: Sequence[tuple[float, str]], hours_per_inch: float) -> list[int]:
-    """A row for each label above a chart so that neighbours do not overlap."""
-    ends: list[float] = []
-    levels = []
-    for x, text in marks:
-        half = style.text_width(len(text) + 1, style.SMALL_SIZE) * hours_per_inch / 2
-        level = next((k for k, end in enumerate(ends) if x - half >= end), len(ends))
-        if level == len(ends):
-            ends.append(-math.inf)
-        ends[level] = x + half
-        levels.append(level)
-    return levels
-
-
-def end_time_frame(ax: Axes | None, marks: Sequence[tuple[float, str, str, str, str]],
-                   span_h: float, title: str) -> tuple[Figure, Axes, bool, list[int]]:
-    """The frame of an end-time chart: a figure of its own unless ``ax`` is given, room
-    above the plot for the labels of ``marks`` (spread over ``span_h`` hours), and those
-    labels' levels. Returns ``(figure, axes, own figure?, levels)``."""
-    levels = label_levels([(x, t) for x, t, *_ in marks], span_h / END_PLOT_W)
-    own = ax is None
-    if ax is None:
-        fig, ax = frame((END_PLOT_W, 3.4), left=0.8, right=0.85 + LEGEND_W, bottom=0.6,
-                        top=style.title_height(title) + 0.25 + 0.14 * (max(levels) + 1))
-    else:
-        fig = style.figure_of(ax)
-    style.style_axes(ax)
-    return fig, ax, own, levels
-
-
-def draw_marks(ax: Axes, marks: Sequence[tuple[float, str, str, str, str]],
-               levels: Sequence[int]) -> None:
-    """Vertical lines ``(x, label, linestyle, colour, gid)`` labelled above the axes."""
-    for (x, label, linestyle, colour, gid), level in zip(marks, levels, strict=True):
-        ax.axvline(x, color=colour, linestyle=linestyle, linewidth=1.3, zorder=5, gid=gid)
-        ax.annotate(style.plain(label), (x, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(0, 3 + 10 * level), textcoords="offset points", ha="center",
-                    va="bottom", fontsize=style.SMALL_SIZE, color=colour,
-                    annotation_clip=False, gid=f"{gid}-label")
-
-
-def end_view(low: float, high: float, extra: Sequence[float]) -> tuple[float, float]:
-    """x range for end times: the data, and reference lines no more than 3 spans away."""
-    span = max(high - low, 0.5)
-    lo, hi = low, high
-    for x in extra:
-        if low - 3 * span <= x <= high + 3 * span:
-            lo, hi = min(lo, x), max(hi, x)
-    pad = 0.06 * max(hi - lo, 0.5)
-    return lo - pad, hi + pad
-
-
-def off_view(ax: Axes, x: float, lo: float, hi: float, text: str) -> None:
-    """Say where a reference line outside the view would be."""
-    if lo <= x <= hi:
-        return
-    right = x > hi
-    ax.annotate(style.plain(f"{text} {'→' if right else '←'}" if right else f"← {text}"),
-                (1.0 if right else 0.0, 0.97), xycoords="axes fraction",
-                ha="right" if right else "left", va="top", fontsize=style.SMALL_SIZE,
-                color=style.INK, gid="off-view")
-
-
-def counts_on(q: Quantiles, edges: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The runs of ``q`` counted on given bin ``edges`` (which must cover its range)."""
-    if q.n == 0:
-        return np.zeros(len(edges) - 1)
-    if q.edges is None or q.counts is None:
-        counts, _ = np.histogram(q.values, bins=edges)
-        return counts.astype(float)
-    centres = (q.edges[:-1] + q.edges[1:]) / 2
-    counts, _ = np.histogram(np.clip(centres, edges[0], edges[-1]), bins=edges,
-                             weights=q.counts)
-    counts[0] += q.under
-    counts[-1] += q.over
-    return np.asarray(counts, dtype=float)
-
-
-def cumulative(counts: NDArray[np.float64], edges: NDArray[np.float64], lo: float,
-               hi: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The cumulative share of runs at each bin edge, flat out to the view's edges."""
-    share = np.concatenate([[0.0], np.cumsum(counts)]) / max(float(counts.sum()), 1.0)
-    xs = np.concatenate([[min(lo, edges[0])], edges, [max(hi, edges[-1])]])
-    return xs, np.concatenate([[0.0], share, [share[-1]]])
-
-
 def dark(colour: str) -> str:
-    from matplotlib.colors import to_hex, to_rgb
-
+    """``colour`` darkened, for outlines and lines beside its fill."""
     r, g, b = to_rgb(colour)
     return to_hex((r * 0.7, g * 0.7, b * 0.7))
-
-
-def bin_words(edges: NDArray[np.float64]) -> str:
-    width = float(edges[1] - edges[0]) if len(edges) > 1 else 0.0
-    return format_duration(width) if width >= 1 / 60 else f"{width * 3600:.0f} s"
 
 
 # ---------------------------------------------------------------- ensemble: end time
@@ -230,11 +77,7 @@ def end_time_histogram(result: EnsembleResult, ax: Axes | None = None) -> Figure
     deadline = sc.planned_end
     counts, edges = st.end_q.histogram(histogram_bins(st.n))
     lo, hi = end_view(st.end_q.low, st.end_q.high, [deadline])
-    quantiles = {p: st.end_q.quantile(p) for p in QUANTILE_STYLE}
-    marks = sorted([(q, f"P{int(p * 100)} {format_time(q)}", QUANTILE_STYLE[p], style.INK,
-                     f"p{int(p * 100)}") for p, q in quantiles.items()]
-                   + ([(deadline, f"planned end {format_time(deadline)}", "-.", style.ALERT,
-                        "planned-end")] if lo <= deadline <= hi else []))
+    marks = _end_marks(st.end_q, deadline, lo, hi)
     lo_ci, hi_ci = st.on_time.ci()
     full = (f"{title}\nP(on time by {format_time(deadline)}) {pct(st.on_time.p)} "
             f"(95% CI {pct(lo_ci)}–{pct(hi_ci)}) · mean {format_time(st.end.mean)} "
@@ -246,22 +89,10 @@ def end_time_histogram(result: EnsembleResult, ax: Axes | None = None) -> Figure
                   linewidth=0.4)
     for patch in bars.patches:
         patch.set_gid("end-bar")
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(0, max(counts.max(), 1) * 1.08)
-    hours_axis(ax.xaxis, lo, hi)
-    ax.grid(True, axis="y", color=style.GRID, linewidth=0.5)
-    ax.set_xlabel("End time (day and clock time the last activity finished)",
-                  fontsize=style.LABEL_SIZE)
-    ax.set_ylabel(f"runs per bin of {bin_words(edges)}", fontsize=style.LABEL_SIZE)
-    twin = ax.twinx()
-    twin.spines["top"].set_visible(False)
+    twin = end_time_axes(ax, lo, hi, max(counts.max(), 1), edges)
     (line,) = twin.plot(*cumulative(counts, edges, lo, hi), color=BLUE, linewidth=1.6,
                         zorder=4)
     line.set_gid("cumulative")
-    twin.set_ylim(0, 1.04)
-    twin.yaxis.set_major_formatter(PercentFormatter(1.0))
-    twin.tick_params(labelsize=style.TICK_SIZE, colors=style.INK)
-    twin.set_ylabel("share of runs finished (cumulative)", fontsize=style.LABEL_SIZE)
     draw_marks(ax, marks, levels)
     off_view(ax, deadline, lo, hi, f"planned end {format_time(deadline)}")
     handles: list[Patch | Line2D] = [Patch(facecolor=SKY, label="runs on time")]
@@ -277,6 +108,15 @@ def end_time_histogram(result: EnsembleResult, ax: Axes | None = None) -> Figure
     legend_right(twin, handles, x=1.1)
     titled(fig, ax, own, full, pad=10 + 10 * (max(levels) + 1))
     return fig
+
+
+def _end_marks(end: Quantiles, deadline: float, lo: float, hi: float) -> list[Mark]:
+    """P10, P50 and P90 of the end time, and the planned end if it is in view."""
+    quantiles = {p: end.quantile(p) for p in QUANTILE_STYLE}
+    return sorted([(q, f"P{int(p * 100)} {format_time(q)}", QUANTILE_STYLE[p], style.INK,
+                    f"p{int(p * 100)}") for p, q in quantiles.items()]
+                  + ([(deadline, f"planned end {format_time(deadline)}", "-.", style.ALERT,
+                       "planned-end")] if lo <= deadline <= hi else []))
 
 
 # ---------------------------------------------------------------- ensemble: tornado
@@ -397,8 +237,6 @@ def utilisation_bands(result: EnsembleResult) -> Figure:
     if not sc.resources or st.n == 0:
         return empty_figure(title, "This scenario has no resources." if not sc.resources
                             else "No replication finished: nothing to draw.")
-    days = st.layout.days
-    x = np.arange(1, days + 1)
     ncols = 1 if len(sc.resources) <= 3 else 2
     panel_w = 13.0 / ncols - 0.35 * (ncols - 1)
     full = (f"{title}\nUnit-hours in use ÷ (capacity × usable hours that day); band: P10–P90 "
@@ -406,40 +244,13 @@ def utilisation_bands(result: EnsembleResult) -> Figure:
     fig, axes = style.panel_grid(len(sc.resources), ncols, panel=(panel_w, 1.45), left=0.75,
                                  right=0.3, top=style.title_height(full) + 0.3, bottom=0.9,
                                  hgap=0.5)
-    step = max(1, -(-days // 30))
     for k, (ax, res) in enumerate(zip(axes, sc.resources, strict=True)):
-        q = st.util[k]
-        p10, p50, p90 = ([q[d].quantile(p) for d in range(days)] for p in (0.1, 0.5, 0.9))
-        style.style_axes(ax)
-        if not res.always:
-            for d in sorted(sc.calendar.rest_days):
-                if d <= days:
-                    ax.axvspan(d - 0.5, d + 0.5, color=style.REST_DAY, zorder=0, linewidth=0)
-        band = ax.fill_between(x, p10, p90, step="mid", color=SKY, alpha=0.55, linewidth=0,
-                               zorder=2)
-        band.set_gid("band")
-        (line,) = ax.step(x, p50, where="mid", color=BLUE, linewidth=1.6, zorder=3)
-        line.set_gid("p50")
-        ax.axhline(1.0, color=style.INK, linestyle="--", linewidth=1.0, zorder=4, gid="capacity")
-        top = max([1.0, *p90])
-        ax.set_ylim(0, top * 1.12)
-        ax.set_xlim(0.5, days + 0.5)
-        ax.yaxis.set_major_locator(FixedLocator([0, 0.5, 1.0] if top <= 1.05 else
-                                                [0, 0.5, 1.0, top]))
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_ylabel("in use", fontsize=style.LABEL_SIZE)
-        ax.grid(True, axis="y", color=style.GRID, linewidth=0.5)
-        busiest = int(np.argmax(p50)) if days else 0
-        hours = "24 h a day" if res.always else "working hours"
-        units = f"{res.capacity} unit{'s' * (res.capacity != 1)}"
-        tail = (f" ({res.id}): {units}, {hours}; busiest D{busiest + 1}: "
-                f"P50 {p50[busiest]:.0%}, P90 {p90[busiest]:.0%}")
-        room = int(panel_w * 72 / (style.LABEL_SIZE * 0.53)) - len(tail)  # DejaVu, average
-        ax.set_title(style.plain(shorten(res.name, max(room, 12)) + tail),
-                     fontsize=style.LABEL_SIZE, loc="left", color=style.INK, pad=4, y=1.0)
+        _band_panel(ax, result, k, res, panel_w)
         if k + ncols < len(axes):
             ax.set_xticks([])
         else:
+            days = st.layout.days
+            step = max(1, -(-days // 30))
             shown = [d for d in range(1, days + 1) if (d - 1) % step == 0]
             ax.set_xticks(shown, [f"D{d}" for d in shown], fontsize=style.TICK_SIZE)
             ax.tick_params(axis="x", length=0)
@@ -455,3 +266,40 @@ def utilisation_bands(result: EnsembleResult) -> Figure:
                ncols=len(handles), fontsize=style.SMALL_SIZE + 0.5, frameon=False)
     style.figure_title(fig, full)
     return fig
+
+
+def _band_panel(ax: Axes, result: EnsembleResult, k: int, res: Resource,
+                panel_w: float) -> None:
+    """Resource ``k``'s P10–P90 band and P50 line by day, titled with its busiest day."""
+    st, sc = result.stats, result.scenario
+    days = st.layout.days
+    x = np.arange(1, days + 1)
+    q = st.util[k]
+    p10, p50, p90 = ([q[d].quantile(p) for d in range(days)] for p in (0.1, 0.5, 0.9))
+    style.style_axes(ax)
+    if not res.always:
+        for d in sorted(sc.calendar.rest_days):
+            if d <= days:
+                ax.axvspan(d - 0.5, d + 0.5, color=style.REST_DAY, zorder=0, linewidth=0)
+    band = ax.fill_between(x, p10, p90, step="mid", color=SKY, alpha=0.55, linewidth=0,
+                           zorder=2)
+    band.set_gid("band")
+    (line,) = ax.step(x, p50, where="mid", color=BLUE, linewidth=1.6, zorder=3)
+    line.set_gid("p50")
+    ax.axhline(1.0, color=style.INK, linestyle="--", linewidth=1.0, zorder=4, gid="capacity")
+    top = max([1.0, *p90])
+    ax.set_ylim(0, top * 1.12)
+    ax.set_xlim(0.5, days + 0.5)
+    ax.yaxis.set_major_locator(FixedLocator([0, 0.5, 1.0] if top <= 1.05 else
+                                            [0, 0.5, 1.0, top]))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_ylabel("in use", fontsize=style.LABEL_SIZE)
+    ax.grid(True, axis="y", color=style.GRID, linewidth=0.5)
+    busiest = int(np.argmax(p50)) if days else 0
+    hours = "24 h a day" if res.always else "working hours"
+    units = f"{res.capacity} unit{'s' * (res.capacity != 1)}"
+    tail = (f" ({res.id}): {units}, {hours}; busiest D{busiest + 1}: "
+            f"P50 {p50[busiest]:.0%}, P90 {p90[busiest]:.0%}")
+    room = int(panel_w * 72 / (style.LABEL_SIZE * 0.53)) - len(tail)  # DejaVu, average
+    ax.set_title(style.plain(shorten(res.name, max(room, 12)) + tail),
+                 fontsize=style.LABEL_SIZE, loc="left", color=style.INK, pad=4, y=1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
@@ -15,9 +16,17 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.core.timefmt import format_time
 from sim.plotting import style
-from sim.plotting.gantt import row_labels
-from sim.plotting.risk import GREEN, LEGEND_W, empty_figure, frame, legend_right, titled
-from sim.plotting.rows import MAX_ROWS, activity_layout
+from sim.plotting.framing import LEGEND_W, empty_figure, frame, legend_right, titled
+from sim.plotting.risk import GREEN
+from sim.plotting.rows import MAX_ROWS, Layout, Row, activity_layout
+from sim.plotting.schedule_axes import (
+    PLOT_WIDTH,
+    axis_margin,
+    label_margin,
+    label_size,
+    row_height,
+    row_labels,
+)
 from sim.results import RunResult
 
 if TYPE_CHECKING:
@@ -27,6 +36,10 @@ if TYPE_CHECKING:
 # Criticality: light grey (never critical) through orange to vermillion (always).
 CRITICALITY_CMAP: Colormap = LinearSegmentedColormap.from_list(
     "criticality", ["#e4e4e4", style.OKABE_ITO["orange"], style.ALERT])
+ROW_MOST = 0.3  # inches: the tallest row
+
+
+Item = tuple[int, float, float, float, float, float]  # row, start, p10, p50, p90, criticality
 
 
 def risk_gantt(result: EnsembleResult, plan: RunResult, ax: Axes | None = None, *,
@@ -43,43 +56,72 @@ def risk_gantt(result: EnsembleResult, plan: RunResult, ax: Axes | None = None, 
     if st.n == 0:
         return empty_figure(title, "No replication finished: nothing to draw.", ax)
     layout = activity_layout(plan, max_rows=max_rows)
+    items = _items(result, plan, layout)
+    end10, end50, end90 = (st.end_q.quantile(p) for p in (0.1, 0.5, 0.9))
+    right = 24.0 * style.span_days(sc, max([sc.planned_end, st.end_q.high,
+                                            *(it[4] for it in items)]))
+    full = (f"{title}" + (" — COMPACT VIEW: one row per phase" if layout.compact else "")
+            + f"\n{st.n} runs · bar: plan start → P50 finish, coloured by criticality · "
+            f"whiskers: P10–P90 finish · end P50 {format_time(end50)}, "
+            f"P90 {format_time(end90)} (planned end {format_time(sc.planned_end)})")
+    own = ax is None
+    fig, ax, plot_w = _frame(ax, layout.rows, sc, right, full)
+    style.style_axes(ax)
+    style.shade_calendar(ax, sc.calendar, round(right / 24))
+    ax.axvspan(end10, end90, color=GREEN, alpha=0.12, zorder=0.8, linewidth=0, gid="end-band")
+    norm = Normalize(0.0, 1.0)
+    _draw_items(ax, items, norm)
+    _phase_marks(ax, sc, layout.blocks)
+    ax.axvline(sc.planned_end, color=style.ALERT, linestyle="-.", linewidth=1.3, zorder=6,
+               gid="planned-end")
+    ax.axvline(end50, color=GREEN, linewidth=1.5, zorder=6, gid="end-p50")
+    style.time_axis(ax, sc, right, inches=plot_w)
+    ax.set_xlabel(style.time_axis_label(sc), fontsize=style.LABEL_SIZE)
+    rows = layout.rows
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
+    if own:
+        row_labels(ax, rows, label_size(row_height(len(rows), ROW_MOST)))
+    else:
+        ax.set_yticks(range(len(rows)), [style.plain(r.label) for r in rows],
+                      fontsize=style.TICK_SIZE)
+    _legend(ax, sc, end50, plot_w)
+    _colour_bar(fig, ax, norm)
+    titled(fig, ax, own, full)
+    return fig
+
+
+def _items(result: EnsembleResult, plan: RunResult, layout: Layout) -> list[Item]:
+    """A bar per activity on a row that started in the plan and finished in some run."""
+    st = result.stats
     starts = {a.id: a.start_h for a in plan.activities}
     crit = st.criticality()
-    items = []  # (row, start, p10, p50, p90, criticality)
+    items = []
     for i, aid in enumerate(st.layout.activities):
         row, start, q = layout.row_of.get(aid), starts.get(aid), st.finish_q[i]
         if row is None or start is None or q.n == 0:
             continue
         items.append((row, start, q.quantile(0.1), q.quantile(0.5), q.quantile(0.9),
                       crit.get(aid, 0.0)))
-    end10, end50, end90 = (st.end_q.quantile(p) for p in (0.1, 0.5, 0.9))
-    right = 24.0 * style.span_days(sc, max([sc.planned_end, st.end_q.high,
-                                            *(it[4] for it in items)]))
-    rows = layout.rows
-    n = max(len(rows), 1)
-    row_h = max(0.16, min(0.3, 8.0 / n))
-    label_size = max(5.5, min(style.TICK_SIZE, row_h * 72.0 * 0.62))
-    full = (f"{title}" + (" — COMPACT VIEW: one row per phase" if layout.compact else "")
-            + f"\n{st.n} runs · bar: plan start → P50 finish, coloured by criticality · "
-            f"whiskers: P10–P90 finish · end P50 {format_time(end50)}, "
-            f"P90 {format_time(end90)} (planned end {format_time(sc.planned_end)})")
-    own = ax is None
-    plot_w = 10.5
-    if ax is None:
-        longest = max((len(r.label) * (1.1 if r.kind == "phase" else 1.0) for r in rows),
-                      default=4)
-        left = 0.25 + style.text_width(int(longest) + 1, label_size)
-        dated = style.shows_dates(sc, right, plot_w)
-        bottom = 0.3 + (2 if dated else 1) * style.TICK_SIZE * 1.35 / 72 + style.LABEL_SIZE / 72
-        fig, ax = frame((plot_w, max(n * row_h, 3.6)), left=left, right=1.25 + LEGEND_W,
-                        top=style.title_height(full) + 0.1, bottom=bottom)
-    else:
+    return items
+
+
+def _frame(ax: Axes | None, rows: Sequence[Row], sc: Scenario, right: float,
+           title: str) -> tuple[Figure, Axes, float]:
+    """A figure of its own sized to the rows, or the given ``ax``; and the plot's width."""
+    if ax is not None:
         fig = style.figure_of(ax)
-        plot_w = fig.get_size_inches()[0] * ax.get_position().width
-    style.style_axes(ax)
-    style.shade_calendar(ax, sc.calendar, round(right / 24))
-    ax.axvspan(end10, end90, color=GREEN, alpha=0.12, zorder=0.8, linewidth=0, gid="end-band")
-    norm = Normalize(0.0, 1.0)
+        return fig, ax, fig.get_size_inches()[0] * ax.get_position().width
+    n = max(len(rows), 1)
+    row_h = row_height(n, ROW_MOST)
+    dated = style.shows_dates(sc, right, PLOT_WIDTH)
+    fig, ax = frame((PLOT_WIDTH, max(n * row_h, 3.6)), left=label_margin(rows, label_size(row_h)),
+                    right=1.25 + LEGEND_W, top=style.title_height(title) + 0.1,
+                    bottom=axis_margin(dated))
+    return fig, ax, PLOT_WIDTH
+
+
+def _draw_items(ax: Axes, items: Sequence[Item], norm: Normalize) -> None:
+    """Bars (diamonds where start and P50 finish meet) and P10–P90 whiskers."""
     solid = [it for it in items if it[3] - it[1] > 1e-6]
     milestones = [it for it in items if it[3] - it[1] <= 1e-6]
     if solid:
@@ -101,18 +143,9 @@ def risk_gantt(result: EnsembleResult, plan: RunResult, ax: Axes | None = None, 
     whiskers = LineCollection(segs, colors=style.INK, linewidths=0.9, zorder=5)
     whiskers.set_gid("whiskers")
     ax.add_collection(whiskers, autolim=False)
-    _phase_marks(ax, sc, layout.blocks)
-    ax.axvline(sc.planned_end, color=style.ALERT, linestyle="-.", linewidth=1.3, zorder=6,
-               gid="planned-end")
-    ax.axvline(end50, color=GREEN, linewidth=1.5, zorder=6, gid="end-p50")
-    style.time_axis(ax, sc, right, inches=plot_w)
-    ax.set_xlabel(style.time_axis_label(sc), fontsize=style.LABEL_SIZE)
-    ax.set_ylim(n - 0.5, -0.5)
-    if own:
-        row_labels(ax, rows, label_size)
-    else:
-        ax.set_yticks(range(len(rows)), [style.plain(r.label) for r in rows],
-                      fontsize=style.TICK_SIZE)
+
+
+def _legend(ax: Axes, sc: Scenario, end50: float, plot_w: float) -> None:
     handles: list[Patch | Line2D] = [
         Patch(facecolor=CRITICALITY_CMAP(0.75), edgecolor=style.INK,
               label="plan start → P50 finish"),
@@ -126,9 +159,6 @@ def risk_gantt(result: EnsembleResult, plan: RunResult, ax: Axes | None = None, 
     if sc.calendar.rest_days:
         handles.append(Patch(facecolor=style.REST_DAY, label="rest day"))
     legend_right(ax, handles, x=1.0 + 1.15 / plot_w)
-    _colour_bar(fig, ax, norm)
-    titled(fig, ax, own, full)
-    return fig
 
 
 def _phase_marks(ax: Axes, scenario: Scenario, blocks: dict[str, tuple[int, int]]) -> None:

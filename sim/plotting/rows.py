@@ -7,6 +7,7 @@ one row per team of each group, with each work segment put on free team rows.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +83,36 @@ def activity_layout(result: RunResult, *, max_rows: int = MAX_ROWS) -> Layout:
                 rows.append(Row(shorten(label), "activity", phase_id, activities=list(ids)))
         blocks[phase_id] = (first, len(rows) - 1)
     return Layout(rows, needed, compact, row_of, blocks)
+
+
+def activity_bars(layout: Layout,
+                  segments: dict[str, list[Segment]]) -> list[tuple[int, Segment]]:
+    """``(row, segment)`` per work segment; in compact view, each phase's busy periods."""
+    out: list[tuple[int, Segment]] = []
+    for aid, segs in segments.items():
+        index = layout.row_of.get(aid)
+        if index is not None:
+            out.extend((index, seg) for seg in segs)
+    if not layout.compact:
+        return out
+    merged: list[tuple[int, Segment]] = []
+    for index, row in enumerate(layout.rows):
+        spans = union([(s.start, s.end) for r, s in out if r == index])
+        merged.extend((index, Segment(row.phase or "", lo, hi)) for lo, hi in spans)
+    return merged
+
+
+def pause_lines(bars: Sequence[tuple[int, Segment]]) -> list[list[tuple[float, float]]]:
+    """A line across each gap where an activity's work was paused, on its row."""
+    by_key: dict[tuple[int, str], list[Segment]] = {}
+    for row, seg in bars:
+        by_key.setdefault((row, seg.activity), []).append(seg)
+    lines: list[list[tuple[float, float]]] = []
+    for (row, _aid), segs in by_key.items():
+        ordered = sorted(segs, key=lambda s: s.start)
+        lines += [[(a.end, float(row)), (b.start, float(row))]
+                  for a, b in itertools.pairwise(ordered) if b.start > a.end]
+    return lines
 
 
 def group_layout(result: RunResult,

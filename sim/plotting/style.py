@@ -11,16 +11,17 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from sim.core.files import write_bytes_atomic
-from sim.plotting.canvas import ChartCanvas
 from sim.scenario.model import Calendar, Scenario
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -55,6 +56,8 @@ _METADATA: dict[str, dict[str, str | None]] = {
     "svg": {"Creator": "tabletop", "Date": None},
     "pdf": {"Creator": "tabletop", "Producer": "tabletop", "CreationDate": None},
 }
+# Pillow's fastest deflate level: charts are flat colours, which compress well anyway.
+_OPTIONS: dict[str, dict[str, Any]] = {"png": {"pil_kwargs": {"compress_level": 1}}}
 
 
 def series_colour(index: int) -> str:
@@ -75,10 +78,9 @@ def plain(text: str) -> str:
 
 def new_figure(width: float, height: float) -> Figure:
     """A figure (inches) on an Agg canvas. Layout is by arithmetic, not a layout engine:
-    an engine draws every figure twice, and text is most of the drawing time (the
-    canvas draws it a line at a time: :mod:`sim.plotting.canvas`)."""
+    an engine draws every figure twice, and text is most of the drawing time."""
     fig = Figure(figsize=(width, height), facecolor="white")
-    ChartCanvas(fig)
+    FigureCanvasAgg(fig)
     return fig
 
 
@@ -249,30 +251,9 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = 110) -> bytes:
     # Unhinted glyphs draw about 40% faster and look as good at chart resolutions; the
     # setting is read while drawing, so it is scoped to this call.
     with rc_context({"text.hinting": "no_hinting"}):
-        if fmt == "png":
-            return _png(fig, dpi)
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white",
+                    **_OPTIONS.get(fmt, {}))
     return buffer.getvalue()
-
-
-def _png(fig: Figure, dpi: float) -> bytes:
-    """An opaque RGB PNG, encoded by :mod:`sim.plotting.png` in about a third of the time
-    Pillow takes. Charts have a white background, so the alpha channel carries nothing."""
-    import numpy as np
-
-    from sim.plotting.png import png_bytes
-
-    raw = io.BytesIO()
-    fig.savefig(raw, format="rgba", dpi=dpi, facecolor="white")
-    width, height = pixel_size(fig, dpi)
-    data = raw.getvalue()
-    if len(data) != width * height * 4:  # not the canvas we expect: let matplotlib write it
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, metadata=_METADATA["png"],
-                    facecolor="white")
-        return buffer.getvalue()
-    rgba = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4)
-    return png_bytes(rgba[:, :, :3], dpi)
 
 
 def save_figure(fig: Figure, path: Path, *, fmt: str | None = None, dpi: float = 110) -> Path:
