@@ -24,15 +24,15 @@ from operator import attrgetter
 
 from sim.core.timefmt import EPS, WorkingTime
 from sim.engine.recorder import Event
-from sim.engine.state import ActivityRun, GroupState, ResourceState
+from sim.engine.state import ActivityRun, Entry, GroupState, Key, ResourceState
 
 INF = float("inf")
 Holder = GroupState | ResourceState
 Blocker = tuple[str, str | None]
 Window = tuple[float, float] | None
-Due = tuple[float, tuple[float, ...], int, ActivityRun]  # (recheck_at, key, stamp, run)
+Due = tuple[float, Key, int, ActivityRun]  # (recheck_at, key, stamp, run)
 # a candidate of one dispatch: (key, source, run, holder); source 0 new, 1 due, 2 freed
-Candidate = tuple[tuple[float, ...], int, ActivityRun, Holder | None]
+Candidate = tuple[Key, int, ActivityRun, Holder | None]
 NEW, DUE, FREED = 0, 1, 2
 COMPACT_AT = 64  # a heap this long with mostly stale entries is rebuilt
 
@@ -236,8 +236,7 @@ def _draw(holder: Holder, cands: list[Candidate]) -> None:
             return
 
 
-def _live(held: list[tuple[tuple[float, ...], int, ActivityRun]]) -> list[
-        tuple[tuple[float, ...], int, ActivityRun]]:
+def _live(held: list[Entry]) -> list[Entry]:
     live = [e for e in held if e[1] == e[2].stamp]
     heapify(live)
     return live

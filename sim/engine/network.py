@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sim.engine.recorder import Event
-from sim.engine.state import DONE, PENDING, ActivityRun, PhaseRun
+from sim.engine.state import DONE, PENDING, ActivityRun, Key, PhaseRun
 from sim.scenario.model import Activity, Phase, Scenario
 
-Key = Callable[[ActivityRun], tuple[float, ...]]
+KeyOf = Callable[[ActivityRun], Key]
 
 
 class Network:
     """The runs and phases of one run, and the counting that releases them."""
 
-    def __init__(self, scenario: Scenario, draw: Callable[[Activity], float], key: Key,
+    def __init__(self, scenario: Scenario, draw: Callable[[Activity], float], key: KeyOf,
                  release: Callable[[ActivityRun], None], log: Callable[[Event], None],
                  always: set[str]) -> None:
         self.draw = draw

@@ -26,6 +26,7 @@ from sim.engine.state import (
     RUNNING,
     ActivityRun,
     GroupState,
+    Key,
     ResourceState,
 )
 from sim.scenario.model import Activity, Scenario
@@ -56,8 +57,7 @@ class Engine:
         self.capped = False
         self.fired: set[str] = set()
         self.rule = scenario.dispatch
-        plan = scenario.critical_path if scenario.dispatch == "critical_path" else None
-        self.latest_start = plan.latest_start if plan else {}
+        self.rank = scenario.dispatch_rank  # empty for fifo
         self.network = Network(scenario, draw, self.key, self._release, self.log,
                                {rid for rid, res in self.resources.items() if res.always})
         self.network.start(self.env.now)
@@ -80,16 +80,18 @@ class Engine:
     def unfinished(self) -> int:
         return self.network.unfinished
 
-    def key(self, run: ActivityRun) -> tuple[float, ...]:
-        """Dispatch order: paused work first, then the dispatch rule, then written order."""
-        rule = self.rule
-        if rule == "critical_path":
-            primary = self.latest_start.get(run.act.id, 0.0)
-        elif rule == "priority":
-            primary = -run.act.priority
-        else:
-            primary = run.ready_at if run.ready_at is not None else 0.0
-        return (0.0 if run.first_start is not None else 1.0, primary, float(run.act.order))
+    def key(self, run: ActivityRun) -> Key:
+        """Dispatch order: paused work first, then the dispatch rule, then written order.
+
+        For ``critical_path`` and ``priority`` the order is static, so the key is one
+        number: the activity's rank, plus the number of activities unless it has started
+        (a third of the cost of a tuple in the heaps). ``fifo`` orders by the ready time.
+        """
+        started = run.first_start is not None
+        if self.rank:
+            return self.rank[run.act.id] + (0 if started else len(self.rank))
+        ready = run.ready_at if run.ready_at is not None else 0.0
+        return (0.0 if started else 1.0, ready, float(run.act.order))
 
     # ------------------------------------------------------------ scheduling helpers
 

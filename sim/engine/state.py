@@ -5,6 +5,8 @@ from __future__ import annotations
 from sim.scenario.model import Activity
 
 PENDING, READY, RUNNING, PAUSED, DONE = range(5)
+# Dispatch order: a rank (static rules) or (started?, ready time, written order) for fifo.
+Key = int | tuple[float, float, float]
 STATE_NAMES = ("pending", "ready", "running", "paused", "done")
 
 
@@ -31,7 +33,7 @@ class ActivityRun:
         self.seg_start = 0.0
         self.seg_end = 0.0
         self.end_token = 0
-        self.key: tuple[float, ...]  # dispatch order, set by the engine
+        self.key: Key  # dispatch order, set by the engine
         self.blocked: tuple[str, str | None] | None = None
         # set with `blocked` (read only while it is set):
         self.blocked_on: GroupState | ResourceState | None  # what holds it, if not the day
@@ -44,7 +46,7 @@ class ActivityRun:
 
 # A waiting activity filed under what holds it: (dispatch key, stamp, run). Keys are unique,
 # so entries never compare runs; an entry whose stamp is not the run's is stale.
-Entry = tuple[tuple[float, ...], int, ActivityRun]
+Entry = tuple[Key, int, ActivityRun]
 
 
 class PhaseRun:

@@ -131,6 +131,22 @@ class Scenario:
         """
         return critical_path(self, [a for i in self.injects for a in i.activities])
 
+    @cached_property
+    def dispatch_rank(self) -> dict[str, int]:
+        """Each activity's place in the static dispatch order, computed once per scenario:
+        by latest start (``critical_path``) or highest priority (``priority``), then in
+        written order; activities that injects may add included. Empty for ``fifo``,
+        whose order depends on when each activity becomes ready."""
+        acts = [*self.activities, *(a for i in self.injects for a in i.activities)]
+        if self.dispatch == "critical_path":
+            latest = self.critical_path.latest_start
+            ordered = sorted(acts, key=lambda a: (latest.get(a.id, 0.0), a.order))
+        elif self.dispatch == "priority":
+            ordered = sorted(acts, key=lambda a: (-a.priority, a.order))
+        else:
+            return {}
+        return {a.id: k for k, a in enumerate(ordered)}
+
     @property
     def planned_end(self) -> float:
         """End of the working day on the last day, in hours from D1 00:00."""
