@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import sim
-from sim.core.random import Choice, Fixed, Lognormal, Pert, Triangular, Uniform
+from sim.core.distributions import Choice, Fixed, Lognormal, Pert, Triangular, Uniform
 from sim.scenario import Problem, Scenario, ScenarioError, load_scenario, load_tree
 from sim.scenario.model import Dependency
 

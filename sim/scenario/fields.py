@@ -14,7 +14,7 @@ from pydantic import Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from sim.core import timefmt
-from sim.core.random import Choice, Distribution, Fixed, Lognormal, Pert, Triangular, Uniform
+from sim.core.distributions import Choice, Distribution, Fixed, Lognormal, Pert, Triangular, Uniform
 
 DURATION_TEXT = 'a duration: hours as a number, or "90min", "2h", "1.5d"'
 _DURATION_SCHEMA: dict[str, Any] = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from sim.core.random import Distribution
+from sim.core.distributions import Distribution
 from sim.core.timefmt import Calendar as Calendar  # part of the model
 from sim.scenario.plan import CriticalPath, critical_path
 
