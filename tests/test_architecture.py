@@ -255,3 +255,18 @@ def test_deferred_imports_are_heavy_optional_parts_with_a_reason(path: Path) -> 
                        + ("" if heavy else " (not a heavy optional part)")
                        + ("" if reason else " (no comment says why)"))
     assert not bad, "\n".join(bad)
+
+
+def test_the_architecture_page_shows_the_contract_s_layers() -> None:
+    """docs/explanation/architecture.md names the layers of the contract, in its order."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (layers,) = [c["layers"] for c in contracts if c["type"] == "layers"]
+    page = (ROOT / "docs" / "explanation" / "architecture.md").read_text(encoding="utf-8")
+    block = page.split("```text\n", 1)[1].split("```", 1)[0]
+    shown = [line.split()[0] for line in block.splitlines() if line and not line[0].isspace()]
+    assert shown == layers
+    assert sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()) == sorted(
+        layers)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import sim.engine.simulation
 from sim.engine import simulate
@@ -21,6 +23,7 @@ from sim.engine.dispatch import Dispatcher, Window, dispatch_key
 from sim.scenario import load_scenario, load_tree
 from sim.scenario.model import Scenario
 from sim.scenario.synth import contention_tree, synth_tree
+from tests.test_engine_properties import scenario_trees
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,6 +83,87 @@ def test_bundled_scenarios_give_the_scan_s_log(path: Path,
         assert indexed.events == scanned.events
 
 
+# Found by hypothesis (tests/test_engine_properties.py, an older hypothesis release): an
+# activity held by a group was both due for a look and drawn when the group was freed;
+# the dispatch started it as due, then put its stale entry back under the group, and a
+# later dispatch "resumed" it after it had finished, while another never ran.
+DUE_AND_FREED = {
+    'format': 'tabletop/1',
+     'name': 'random',
+     'days': 6,
+     'dispatch': 'critical_path',
+     'calendar': {'day_start': '00:00', 'day_end': '24:00', 'rest_days': []},
+     'resources': [{'id': 'r0', 'capacity': 1, 'hours': 'working', 'tags': []}],
+     'groups': [{'id': 'g0', 'headcount': 5, 'teams': 1},
+                {'id': 'g1', 'headcount': 5, 'teams': 1}],
+     'phases': [{'id': 'p0',
+                 'around_the_clock': False,
+                 'activities': [{'id': 'a0',
+                                 'duration': 0.0,
+                                 'splittable': True,
+                                 'priority': 0,
+                                 'needs': {'r0': 1},
+                                 'groups': ['g0'],
+                                 'not_before': 'D1 05:00',
+                                 'every_day': {'from': 1, 'to': 2}}]},
+                {'id': 'p1',
+                 'around_the_clock': False,
+                 'activities': [{'id': 'a1',
+                                 'duration': 0.0,
+                                 'splittable': True,
+                                 'priority': 0,
+                                 'needs': {'r0': 1},
+                                 'groups': ['g0'],
+                                 'after': [],
+                                 'every_day': {'from': 1, 'to': 2}}]},
+                {'id': 'p2',
+                 'around_the_clock': False,
+                 'start': 'D1 05:00',
+                 'activities': [{'id': 'a2',
+                                 'duration': 20.0,
+                                 'splittable': True,
+                                 'priority': 0,
+                                 'needs': {'r0': 1},
+                                 'groups': ['g0'],
+                                 'after': [{'id': 'a0', 'lag': 0}],
+                                 'not_before': 'D1 05:00',
+                                 'every_day': {'from': 1, 'to': 2}},
+                                {'id': 'a3',
+                                 'duration': 0.0,
+                                 'splittable': True,
+                                 'priority': 0,
+                                 'needs': {'r0': 1},
+                                 'groups': ['g0'],
+                                 'after': [],
+                                 'not_before': 'D1 05:00',
+                                 'every_day': {'from': 1, 'to': 2}},
+                                {'id': 'a4',
+                                 'duration': 0.0,
+                                 'splittable': True,
+                                 'priority': 0,
+                                 'needs': {'r0': 1},
+                                 'groups': ['g0'],
+                                 'after': [],
+                                 'not_before': 'D1 05:00',
+                                 'every_day': {'from': 1, 'to': 2}}]}],
+     'injects': [{'id': 'M0',
+                  'kind': 'delay',
+                  'at': 'D1 06:00',
+                  'probability': 1.0,
+                  'target': 'a0',
+                  'by': 4}]}
+
+
+def test_an_activity_both_due_and_freed_starts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = load_tree(DUE_AND_FREED)
+    indexed, scanned = _both(scenario, 0, monkeypatch)
+    starts = [e.activity for e in indexed.events if e.kind in ("start", "resume")]
+    finishes = [e.activity for e in indexed.events if e.kind == "finish"]
+    assert sorted(finishes) == sorted(a.id for a in scenario.activities)
+    assert len(starts) == len(set(starts)) == len(finishes)
+    assert indexed.events == scanned.events
+
+
 def test_the_oracle_is_really_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """A broken oracle (it never starts anything) makes the comparison fail."""
     calls = []
@@ -91,3 +175,18 @@ def test_the_oracle_is_really_used(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sim.engine.simulation, "Dispatcher", Idle)
     result = simulate(load_tree(contention_tree(50, seed=1)), 1)
     assert calls and not result.complete
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_trees(dense=True), st.integers(0, 2**32 - 1))
+def test_random_busy_scenarios_give_the_scan_s_log(tree: dict[str, Any], seed: int) -> None:
+    """Hypothesis's scenarios with injects, every rule (the property tests' generator)."""
+    scenario = load_tree(tree)
+    indexed = simulate(scenario, seed)
+    original = sim.engine.simulation.Dispatcher
+    sim.engine.simulation.Dispatcher = ScanDispatcher  # type: ignore[misc]
+    try:
+        scanned = simulate(scenario, seed)
+    finally:
+        sim.engine.simulation.Dispatcher = original  # type: ignore[misc]
+    assert indexed.events == scanned.events

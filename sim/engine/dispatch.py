@@ -31,8 +31,9 @@ Holder = GroupState | ResourceState
 Blocker = tuple[str, str | None]
 Window = tuple[float, float] | None
 Due = tuple[float, Key, int, ActivityRun]  # (recheck_at, key, stamp, run)
-# a candidate of one dispatch: (key, source, run, holder); source 0 new, 1 due, 2 freed
-Candidate = tuple[Key, int, ActivityRun, Holder | None]
+# a candidate of one dispatch: (key, source, run, holder, stamp); source 0 new, 1 due,
+# 2 freed (then holder is what it was drawn from, and stamp that of its entry there)
+Candidate = tuple[Key, int, ActivityRun, Holder | None, int]
 NEW, DUE, FREED = 0, 1, 2
 COMPACT_AT = 64  # a heap this long with mostly stale entries is rebuilt
 
@@ -128,34 +129,34 @@ class Dispatcher:
             self._evaluate(run, now, window)
 
     def _look_at_changed(self, now: float, window: Window) -> None:
-        cands: list[Candidate] = [(run.key, NEW, run, None) for run in self.fresh]
+        cands: list[Candidate] = [(run.key, NEW, run, None, run.stamp) for run in self.fresh]
         self.fresh = []
         due = self.due
         while due and due[0][0] <= now:
             _, key, stamp, run = heappop(due)
             if stamp == run.stamp:
-                cands.append((key, DUE, run, None))
+                cands.append((key, DUE, run, None, stamp))
         for freed in self.freed:
             if freed.free > 0:
                 _draw(freed, cands)
         heapify(cands)
-        put_back: list[tuple[Holder, ActivityRun]] = []
+        put_back: list[tuple[Holder, Entry]] = []
         seen = self.count
         while cands:
-            _, _source, run, holder = heappop(cands)
+            key, _source, run, holder, stamp = heappop(cands)
             if holder is None:
                 if run.seen != seen:
                     self._evaluate(run, now, window)
                 continue
-            if run.seen == seen or (now < run.recheck_at and holder.free < run.blocked_need):
-                put_back.append((holder, run))  # still held, for the same reason
-            else:
-                self._evaluate(run, now, window)
+            if stamp == run.stamp:  # else it was looked at and filed anew (or started)
+                if now < run.recheck_at and holder.free < run.blocked_need:
+                    put_back.append((holder, (key, stamp, run)))  # still held, same reason
+                else:
+                    self._evaluate(run, now, window)
             if holder.free > 0:
                 _draw(holder, cands)
-        for holder, run in put_back:
-            if run.blocked_on is holder:  # unless it was filed again meanwhile
-                heappush(holder.held, (run.key, run.stamp, run))
+        for holder, entry in put_back:
+            heappush(holder.held, entry)
 
     def _evaluate(self, run: ActivityRun, now: float, window: Window) -> None:
         run.seen = self.count
@@ -232,7 +233,7 @@ def _draw(holder: Holder, cands: list[Candidate]) -> None:
     while held:
         key, stamp, run = heappop(held)
         if stamp == run.stamp:
-            heappush(cands, (key, FREED, run, holder))
+            heappush(cands, (key, FREED, run, holder, stamp))
             return
 
 
