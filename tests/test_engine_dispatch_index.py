@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import sim.engine.dispatch
 import sim.engine.simulation
 from sim.engine import simulate
 from sim.engine.dispatch import Dispatcher, Window, dispatch_key
@@ -31,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 class ScanDispatcher(Dispatcher):
     """The oracle: every waiting activity, every dispatch, in dispatch order."""
 
+    def _walk(self, now: float, window: Window) -> None:
+        self._look_at_changed(now, window)
+
     def _look_at_changed(self, now: float, window: Window) -> None:
         self.fresh = []
         for run in sorted(self.waiting, key=dispatch_key):
@@ -42,10 +46,16 @@ class ScanDispatcher(Dispatcher):
 
 
 def _both(scenario: Scenario, seed: int, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """The run as the engine makes it, and by the oracle; and the index used at every
+    dispatch (not only on long queues) gives the same run too."""
     indexed = simulate(scenario, seed)
+    with monkeypatch.context() as patch:
+        patch.setattr(sim.engine.dispatch, "WALK_BELOW", 0)
+        always_indexed = simulate(scenario, seed)
     with monkeypatch.context() as patch:
         patch.setattr(sim.engine.simulation, "Dispatcher", ScanDispatcher)
         scanned = simulate(scenario, seed)
+    assert always_indexed.events == scanned.events
     return indexed, scanned
 
 
@@ -172,6 +182,9 @@ def test_the_oracle_is_really_used(monkeypatch: pytest.MonkeyPatch) -> None:
         def _look_at_changed(self, now: float, window: Window) -> None:
             calls.append(now)
 
+        def _walk(self, now: float, window: Window) -> None:
+            calls.append(now)
+
     monkeypatch.setattr(sim.engine.simulation, "Dispatcher", Idle)
     result = simulate(load_tree(contention_tree(50, seed=1)), 1)
     assert calls and not result.complete
@@ -182,11 +195,6 @@ def test_the_oracle_is_really_used(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_random_busy_scenarios_give_the_scan_s_log(tree: dict[str, Any], seed: int) -> None:
     """Hypothesis's scenarios with injects, every rule (the property tests' generator)."""
     scenario = load_tree(tree)
-    indexed = simulate(scenario, seed)
-    original = sim.engine.simulation.Dispatcher
-    sim.engine.simulation.Dispatcher = ScanDispatcher  # type: ignore[misc]
-    try:
-        scanned = simulate(scenario, seed)
-    finally:
-        sim.engine.simulation.Dispatcher = original  # type: ignore[misc]
+    with pytest.MonkeyPatch.context() as patch:  # hypothesis: no function-scoped fixture
+        indexed, scanned = _both(scenario, seed, patch)
     assert indexed.events == scanned.events

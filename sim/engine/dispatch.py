@@ -36,6 +36,11 @@ Due = tuple[float, Key, int, ActivityRun]  # (recheck_at, key, stamp, run)
 Candidate = tuple[Key, int, ActivityRun, Holder | None, int]
 NEW, DUE, FREED = 0, 1, 2
 COMPACT_AT = 64  # a heap this long with mostly stale entries is rebuilt
+# Below this many waiting activities a walk through them all is cheaper than keeping and
+# merging the index (built when the queue reaches it, dropped below half of it); both look
+# at the same activities in the same order (tests/test_engine_dispatch_index.py), so which
+# one runs changes nothing but the time it takes.
+WALK_BELOW = 32
 
 dispatch_key = attrgetter("key")
 
@@ -61,6 +66,7 @@ class Dispatcher:
         self.pending = False  # a dispatch is due once the current instant is over
         self.window: Window = None  # the last working window seen
         self.count = 0  # dispatches so far (ActivityRun.seen)
+        self.indexed = False  # the heaps are kept only while the queue is long
 
     # ------------------------------------------------------------ the queue
 
@@ -73,7 +79,7 @@ class Dispatcher:
 
     def refile(self, run: ActivityRun) -> None:
         """``run``'s fit in the working day changed (more work): look at it again."""
-        if run in self.waiting and run.blocked is not None:
+        if self.indexed and run in self.waiting and run.blocked is not None:
             self._file(run)
 
     def _file(self, run: ActivityRun) -> None:
@@ -117,7 +123,13 @@ class Dispatcher:
         if self.recheck_all:
             self.recheck_all = False
             self._look_at_all(now, window)
+        elif len(self.waiting) < WALK_BELOW:
+            if self.indexed and len(self.waiting) < WALK_BELOW // 2:
+                self._drop_index()
+            self._walk(now, window)
         else:
+            if not self.indexed:
+                self._build_index()
             self._look_at_changed(now, window)
         self.freed.clear()
 
@@ -128,6 +140,32 @@ class Dispatcher:
         for run in ordered:
             self._evaluate(run, now, window)
 
+    def _build_index(self) -> None:
+        """File every held activity: the queue has grown long enough to need it."""
+        self.indexed = True
+        for run in sorted(self.waiting, key=dispatch_key):
+            if run.blocked is not None:
+                self._file(run)
+
+    def _drop_index(self) -> None:
+        """The queue is short again: walking it is cheaper than keeping the heaps."""
+        self.indexed = False
+        self.due = []
+        holders: list[Holder] = [*self.groups.values(), *self.resources.values()]
+        for holder in holders:
+            holder.held = []
+
+    def _walk(self, now: float, window: Window) -> None:
+        """Every waiting activity in dispatch order, skipping those still held."""
+        self.fresh = []
+        freed = self.freed
+        for run in sorted(self.waiting, key=dispatch_key):
+            if run.blocked is not None and now < run.recheck_at:
+                on = run.blocked_on
+                if on is None or on not in freed or on.free < run.blocked_need:
+                    continue
+            self._evaluate(run, now, window)
+
     def _look_at_changed(self, now: float, window: Window) -> None:
         cands: list[Candidate] = [(run.key, NEW, run, None, run.stamp) for run in self.fresh]
         self.fresh = []
@@ -136,9 +174,13 @@ class Dispatcher:
             _, key, stamp, run = heappop(due)
             if stamp == run.stamp:
                 cands.append((key, DUE, run, None, stamp))
+        drawing = False
         for freed in self.freed:
             if freed.free > 0:
-                _draw(freed, cands)
+                drawing = _draw(freed, cands) or drawing
+        if not drawing:  # nothing freed to draw from: the candidates in order, no merge
+            self._look_at(sorted(cands), now, window)
+            return
         heapify(cands)
         put_back: list[tuple[Holder, Entry]] = []
         seen = self.count
@@ -158,6 +200,13 @@ class Dispatcher:
         for holder, entry in put_back:
             heappush(holder.held, entry)
 
+    def _look_at(self, cands: list[Candidate], now: float, window: Window) -> None:
+        seen = self.count
+        for cand in cands:
+            run = cand[2]
+            if run.seen != seen:
+                self._evaluate(run, now, window)
+
     def _evaluate(self, run: ActivityRun, now: float, window: Window) -> None:
         run.seen = self.count
         blocked = run.blocked
@@ -170,11 +219,12 @@ class Dispatcher:
         if blocker != blocked:
             run.blocked = blocker
             reason, name = blocker
-            self.log(Event(now, "blocked", run.act.id,
-                           name if reason == "resource" else None,
-                           name if reason in ("group", "group_unavailable") else None,
-                           None, None, reason, None))
-        self._file(run)
+            self.log(Event._make((now, "blocked", run.act.id,
+                                  name if reason == "resource" else None,
+                                  name if reason in ("group", "group_unavailable") else None,
+                                  None, None, reason, None)))
+        if self.indexed:
+            self._file(run)
 
     # ------------------------------------------------------------ why it cannot start
 
@@ -227,14 +277,15 @@ class Dispatcher:
         return None
 
 
-def _draw(holder: Holder, cands: list[Candidate]) -> None:
+def _draw(holder: Holder, cands: list[Candidate]) -> bool:
     """Take the first live entry off ``holder``'s heap into the candidates, if any."""
     held = holder.held
     while held:
         key, stamp, run = heappop(held)
         if stamp == run.stamp:
             heappush(cands, (key, FREED, run, holder, stamp))
-            return
+            return True
+    return False
 
 
 def _live(held: list[Entry]) -> list[Entry]:
