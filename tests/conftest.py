@@ -4,7 +4,8 @@ Also a guard: the suite must be whole in its own repository. A test (or a module
 imports) that opens or lists a path beside the clone, such as ``../shared``, gets a
 ``PermissionError`` naming the path, so it fails here and not for the next newcomer
 whose clone has nothing beside it (``tests/test_fresh_clone.py`` checks the same from a
-copy of the repository with nothing beside it).
+copy of the repository with nothing beside it). A clone in the temporary folder is not
+guarded: there is nothing of ours beside it, only other programs' temporary files.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 GUARDED_EVENTS = frozenset({"open", "os.listdir", "os.scandir"})
+TEMP = Path(tempfile.gettempdir()).resolve()
 
 
 def _allowed_roots() -> tuple[str, ...]:
-    places = {ROOT, Path(tempfile.gettempdir()), Path.home()}
+    places = {ROOT, TEMP, Path.home()}
     places |= {Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     places |= {Path(p) for p in sys.path if p}
     resolved = {p.resolve() for p in places}
@@ -33,11 +35,21 @@ def _allowed_roots() -> tuple[str, ...]:
     return tuple(str(p) + os.sep for p in kept)
 
 
+def _guarded_parent() -> str | None:
+    """The folder beside the clone to keep out of, or ``None`` when the clone sits in the
+    temporary folder (or at the top of the disk): every test's temporary files live
+    beside it there, and nothing of ours can be."""
+    parent = ROOT.parent
+    if parent == Path(parent.anchor) or parent.is_relative_to(TEMP):
+        return None
+    return str(parent) + os.sep
+
+
 def _beside_the_repo(path: str) -> bool:
     """True for a path in the repository's parent folder that belongs to no allowed place."""
+    parent = GUARDED
     full = os.path.realpath(path) + os.sep
-    parent = str(ROOT.parent) + os.sep
-    if not full.startswith(parent) or parent == os.sep:
+    if parent is None or not full.startswith(parent):
         return False
     first = full[len(parent):].split(os.sep, 1)[0]
     if first.startswith("."):  # dot folders beside the clone: caches and tool settings
@@ -57,6 +69,7 @@ def _guard(event: str, args: tuple[Any, ...]) -> None:
 
 
 ALLOWED = _allowed_roots()
+GUARDED = _guarded_parent()
 sys.addaudithook(_guard)
 
 
