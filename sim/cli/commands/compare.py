@@ -12,12 +12,14 @@ from sim.cli.commands.common import (
     scenario_copy_name,
     write_run_dir,
 )
-from sim.cli.commands.ensembles import check_n, jobs_value, pct
+from sim.cli.commands.ensembles import check_n, jobs_value
 from sim.cli.errors import EXIT_INPUT, EXIT_OK
 from sim.core.files import write_json
 from sim.core.timefmt import format_time
 from sim.ensemble.compare import compare
 from sim.ensemble.risk import risk_summary
+from sim.report import write_compare_report
+from sim.report.format import pct
 
 
 def main(args: argparse.Namespace) -> int:
@@ -50,8 +52,6 @@ def main(args: argparse.Namespace) -> int:
             name = scenario_copy_name(scenario, sets).replace("scenario", f"scenario-{label}")
             (out / name).write_text(text, encoding="utf-8")
         if not args.no_charts:
-            from sim.report import write_compare_report  # matplotlib: charts only
-
             write_compare_report(result, out, set_a=args.set, set_b=args.set + args.set_b,
                                  formats=args.format, dpi=args.dpi)
 

@@ -1,10 +1,9 @@
-"""What ``mc``, ``compare`` and ``sweep`` share: checks of ``-n`` and ``--jobs``, the
-executor, and percentages as the console prints them."""
+"""What ``mc``, ``compare`` and ``sweep`` share: checks of ``-n`` and ``--jobs``, and the
+executor."""
 
 from __future__ import annotations
 
 import argparse
-import math
 
 from sim.cli.errors import UsageError
 from sim.ensemble.executors import (
@@ -40,7 +39,3 @@ def executor_of(args: argparse.Namespace) -> Executor:
         return LocalExecutor(jobs_value(args.jobs))
     except ExecutorError as exc:
         raise UsageError(str(exc)) from None
-
-
-def pct(p: float) -> str:
-    return "n/a" if math.isnan(p) else f"{100 * p:.1f}%"

@@ -13,13 +13,15 @@ from sim.cli.commands.common import (
     scenario_copy_name,
     write_run_dir,
 )
-from sim.cli.commands.ensembles import check_n, executor_of, pct
+from sim.cli.commands.ensembles import check_n, executor_of
 from sim.cli.errors import EXIT_INPUT, EXIT_OK, UsageError
 from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
 from sim.ensemble import EnsembleResult, ensemble
 from sim.ensemble.risk import risk_summary
+from sim.report import write_risk_report
+from sim.report.format import pct, ranges
 from sim.results.store import write_run_tables
 
 
@@ -57,7 +59,7 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
              f"{result.jobs} worker{'s' * (result.jobs != 1)})"]
     if result.missing:
         lines.append(f"  INCOMPLETE: {len(result.missing)} replications missing: "
-                     f"{_ranges(result.missing)}")
+                     f"{ranges(result.missing)}")
     lines.append(f"  P(on time by {format_time(sc.planned_end)}): {pct(st.on_time.p)} "
                  f"(95% CI {pct(lo)}-{pct(hi)})")
     q = st.end_q
@@ -90,19 +92,6 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
     return "\n".join(lines)
 
 
-def _ranges(ids: tuple[int, ...]) -> str:
-    parts: list[str] = []
-    start = prev = ids[0]
-    for i in [*ids[1:], None]:
-        if i is not None and i == prev + 1:
-            prev = i
-            continue
-        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
-        if i is not None:
-            start = prev = i
-    return ", ".join(parts)
-
-
 def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
                     args: argparse.Namespace, copy_name: str = "scenario.yaml") -> None:
     summary = risk_summary(result, precision_h=precision_h)
@@ -131,7 +120,5 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
 
 def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any],
                      args: argparse.Namespace) -> None:
-    from sim.report import write_risk_report  # matplotlib: only when charts are asked for
-
     plan = simulate(result.scenario, result.seed, plan=True)  # the risk schedule starts from it
     write_risk_report(result, out, summary, plan=plan, formats=args.format, dpi=args.dpi)
