@@ -106,7 +106,10 @@ class Dispatcher:
     def clear(self) -> None:
         self.fresh.clear()
         self.waiting.clear()
-        self.due.clear()
+        self._empty_heaps()
+
+    def _empty_heaps(self) -> None:
+        self.due = []
         holders: list[Holder] = [*self.groups.values(), *self.resources.values()]
         for holder in holders:
             holder.held = []
@@ -150,10 +153,7 @@ class Dispatcher:
     def _drop_index(self) -> None:
         """The queue is short again: walking it is cheaper than keeping the heaps."""
         self.indexed = False
-        self.due = []
-        holders: list[Holder] = [*self.groups.values(), *self.resources.values()]
-        for holder in holders:
-            holder.held = []
+        self._empty_heaps()
 
     def _walk(self, now: float, window: Window) -> None:
         """Every waiting activity in dispatch order, skipping those still held."""

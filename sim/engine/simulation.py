@@ -27,9 +27,10 @@ from sim.engine.state import (
     ActivityRun,
     GroupState,
     Key,
+    PhaseRun,
     ResourceState,
 )
-from sim.scenario.model import Activity, Scenario
+from sim.scenario.model import Activity, Phase, Scenario
 
 INF = float("inf")
 # a record from its fields in order: namedtuple's _make, a third of the cost of Event(...)
@@ -72,11 +73,11 @@ class Engine:
         return self.network.runs
 
     @property
-    def phases(self) -> dict[str, Any]:
+    def phases(self) -> dict[str, PhaseRun]:
         return self.network.phases
 
     @property
-    def phase_model(self) -> dict[str, Any]:
+    def phase_model(self) -> dict[str, Phase]:
         return self.network.phase_model
 
     @property
