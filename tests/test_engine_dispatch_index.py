@@ -1,8 +1,10 @@
 """The indexed dispatcher looks at exactly the activities a scan of the whole queue would.
 
-The oracle below is the dispatcher the engine had before its waiting activities were
-indexed: at every dispatch it walks every waiting activity in dispatch order and skips
-one only while the reason it was held still holds. Both must write the same event log,
+The oracle is the dispatcher the engine had before its waiting activities were indexed,
+which it still uses on short queues (``Dispatcher._walk``): at every dispatch it walks
+every waiting activity in dispatch order and skips one only while the reason it was held
+still holds. Walking at every dispatch, using the index at every dispatch, and the
+engine's own choice between them must write the same event log,
 record for record, on networks where activities really compete (around the clock and
 on a working day), on the layered generator with injects, on every bundled scenario, and
 under each dispatch rule.
@@ -18,9 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim.engine.dispatch
-import sim.engine.simulation
 from sim.engine import simulate
-from sim.engine.dispatch import Dispatcher, Window, dispatch_key
+from sim.engine.dispatch import Dispatcher, Window
 from sim.scenario import load_scenario, load_tree
 from sim.scenario.model import Scenario
 from sim.scenario.synth import contention_tree, synth_tree
@@ -29,32 +30,19 @@ from tests.test_engine_properties import scenario_trees
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class ScanDispatcher(Dispatcher):
-    """The oracle: every waiting activity, every dispatch, in dispatch order."""
-
-    def _walk(self, now: float, window: Window) -> None:
-        self._look_at_changed(now, window)
-
-    def _look_at_changed(self, now: float, window: Window) -> None:
-        self.fresh = []
-        for run in sorted(self.waiting, key=dispatch_key):
-            on = run.blocked_on if run.blocked is not None else None
-            held = run.blocked is not None and now < run.recheck_at and (
-                on is None or on not in self.freed or on.free < run.blocked_need)
-            if not held:
-                self._evaluate(run, now, window)
+def _run(scenario: Scenario, seed: int, walk_below: float,
+         monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as patch:
+        patch.setattr(sim.engine.dispatch, "WALK_BELOW", walk_below)
+        return simulate(scenario, seed)
 
 
 def _both(scenario: Scenario, seed: int, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     """The run as the engine makes it, and by the oracle; and the index used at every
     dispatch (not only on long queues) gives the same run too."""
     indexed = simulate(scenario, seed)
-    with monkeypatch.context() as patch:
-        patch.setattr(sim.engine.dispatch, "WALK_BELOW", 0)
-        always_indexed = simulate(scenario, seed)
-    with monkeypatch.context() as patch:
-        patch.setattr(sim.engine.simulation, "Dispatcher", ScanDispatcher)
-        scanned = simulate(scenario, seed)
+    always_indexed = _run(scenario, seed, 0, monkeypatch)
+    scanned = _run(scenario, seed, float("inf"), monkeypatch)
     assert always_indexed.events == scanned.events
     return indexed, scanned
 
@@ -97,71 +85,31 @@ def test_bundled_scenarios_give_the_scan_s_log(path: Path,
 # activity held by a group was both due for a look and drawn when the group was freed;
 # the dispatch started it as due, then put its stale entry back under the group, and a
 # later dispatch "resumed" it after it had finished, while another never ran.
+
+
+def _act(ident: str, duration: float = 0.0, **more: Any) -> dict[str, Any]:
+    """An activity of the example: one hall, one team, splittable, on days 1 and 2."""
+    return {"id": ident, "duration": duration, "splittable": True, "needs": {"r0": 1},
+            "groups": ["g0"], "every_day": {"from": 1, "to": 2}, **more}
+
+
 DUE_AND_FREED = {
-    'format': 'tabletop/1',
-     'name': 'random',
-     'days': 6,
-     'dispatch': 'critical_path',
-     'calendar': {'day_start': '00:00', 'day_end': '24:00', 'rest_days': []},
-     'resources': [{'id': 'r0', 'capacity': 1, 'hours': 'working', 'tags': []}],
-     'groups': [{'id': 'g0', 'headcount': 5, 'teams': 1},
-                {'id': 'g1', 'headcount': 5, 'teams': 1}],
-     'phases': [{'id': 'p0',
-                 'around_the_clock': False,
-                 'activities': [{'id': 'a0',
-                                 'duration': 0.0,
-                                 'splittable': True,
-                                 'priority': 0,
-                                 'needs': {'r0': 1},
-                                 'groups': ['g0'],
-                                 'not_before': 'D1 05:00',
-                                 'every_day': {'from': 1, 'to': 2}}]},
-                {'id': 'p1',
-                 'around_the_clock': False,
-                 'activities': [{'id': 'a1',
-                                 'duration': 0.0,
-                                 'splittable': True,
-                                 'priority': 0,
-                                 'needs': {'r0': 1},
-                                 'groups': ['g0'],
-                                 'after': [],
-                                 'every_day': {'from': 1, 'to': 2}}]},
-                {'id': 'p2',
-                 'around_the_clock': False,
-                 'start': 'D1 05:00',
-                 'activities': [{'id': 'a2',
-                                 'duration': 20.0,
-                                 'splittable': True,
-                                 'priority': 0,
-                                 'needs': {'r0': 1},
-                                 'groups': ['g0'],
-                                 'after': [{'id': 'a0', 'lag': 0}],
-                                 'not_before': 'D1 05:00',
-                                 'every_day': {'from': 1, 'to': 2}},
-                                {'id': 'a3',
-                                 'duration': 0.0,
-                                 'splittable': True,
-                                 'priority': 0,
-                                 'needs': {'r0': 1},
-                                 'groups': ['g0'],
-                                 'after': [],
-                                 'not_before': 'D1 05:00',
-                                 'every_day': {'from': 1, 'to': 2}},
-                                {'id': 'a4',
-                                 'duration': 0.0,
-                                 'splittable': True,
-                                 'priority': 0,
-                                 'needs': {'r0': 1},
-                                 'groups': ['g0'],
-                                 'after': [],
-                                 'not_before': 'D1 05:00',
-                                 'every_day': {'from': 1, 'to': 2}}]}],
-     'injects': [{'id': 'M0',
-                  'kind': 'delay',
-                  'at': 'D1 06:00',
-                  'probability': 1.0,
-                  'target': 'a0',
-                  'by': 4}]}
+    "format": "tabletop/1", "name": "random", "days": 6, "dispatch": "critical_path",
+    "calendar": {"day_start": "00:00", "day_end": "24:00", "rest_days": []},
+    "resources": [{"id": "r0", "capacity": 1, "hours": "working"}],
+    "groups": [{"id": "g0", "headcount": 5, "teams": 1},
+               {"id": "g1", "headcount": 5, "teams": 1}],
+    "phases": [
+        {"id": "p0", "activities": [_act("a0", not_before="D1 05:00")]},
+        {"id": "p1", "activities": [_act("a1")]},
+        {"id": "p2", "start": "D1 05:00", "activities": [
+            _act("a2", 20.0, after=[{"id": "a0", "lag": 0}], not_before="D1 05:00"),
+            _act("a3", not_before="D1 05:00"),
+            _act("a4", not_before="D1 05:00")]},
+    ],
+    "injects": [{"id": "M0", "kind": "delay", "at": "D1 06:00", "probability": 1.0,
+                 "target": "a0", "by": 4}],
+}
 
 
 def test_an_activity_both_due_and_freed_starts_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,20 +122,27 @@ def test_an_activity_both_due_and_freed_starts_once(monkeypatch: pytest.MonkeyPa
     assert indexed.events == scanned.events
 
 
-def test_the_oracle_is_really_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A broken oracle (it never starts anything) makes the comparison fail."""
-    calls = []
+def test_each_way_is_really_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison compares something: the index is used when asked for, walking
+    otherwise, and a dispatcher that walks without starting anything leaves work undone."""
+    calls: dict[str, int] = {"walk": 0, "index": 0}
+    walk, index = Dispatcher._walk, Dispatcher._look_at_changed
 
-    class Idle(ScanDispatcher):
-        def _look_at_changed(self, now: float, window: Window) -> None:
-            calls.append(now)
+    def counted(name: str, method: Any) -> Any:
+        def call(self: Dispatcher, now: float, window: Window) -> None:
+            calls[name] += 1
+            method(self, now, window)
+        return call
 
-        def _walk(self, now: float, window: Window) -> None:
-            calls.append(now)
-
-    monkeypatch.setattr(sim.engine.simulation, "Dispatcher", Idle)
-    result = simulate(load_tree(contention_tree(50, seed=1)), 1)
-    assert calls and not result.complete
+    monkeypatch.setattr(Dispatcher, "_walk", counted("walk", walk))
+    monkeypatch.setattr(Dispatcher, "_look_at_changed", counted("index", index))
+    scenario = load_tree(contention_tree(200, seed=1))
+    _run(scenario, 1, 0, monkeypatch)
+    assert calls == {"walk": 0, "index": calls["index"]} and calls["index"] > 0
+    _run(scenario, 1, float("inf"), monkeypatch)
+    assert calls["walk"] > 0 and calls["index"] > 0
+    monkeypatch.setattr(Dispatcher, "_walk", lambda self, now, window: None)
+    assert not _run(scenario, 1, float("inf"), monkeypatch).complete
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
