@@ -12,9 +12,9 @@ Everything else lives in the layers: :mod:`sim.core`, :mod:`sim.scenario`,
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sim.core.lazy import lazy_names
 from sim.core.version import __version__
 
 if TYPE_CHECKING:
@@ -33,8 +33,4 @@ _LAZY = {
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "ensemble", "load_scenario", "simulate"]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    return getattr(importlib.import_module(_LAZY[name]), name)
+__getattr__ = lazy_names(__name__, _LAZY)

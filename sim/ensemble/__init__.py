@@ -18,8 +18,9 @@ loads the engine.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sim.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from sim.ensemble.aggregate import EnsembleStats
@@ -52,10 +53,7 @@ __all__ = ["Columns", "CompareResult", "EnsembleResult", "EnsembleStats", "Layou
            "record_of", "run_chunk"]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'sim.ensemble' has no attribute {name!r}")
-    return getattr(importlib.import_module(_LAZY[name]), name)
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 def __dir__() -> list[str]:

@@ -12,9 +12,9 @@ for them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sim.core.lazy import lazy_names
 from sim.plotting.gantt import gantt
 from sim.plotting.resources import group_workload, resource_usage, utilisation_heatmap
 from sim.plotting.style import FORMATS, figure_bytes, pixel_size, save_figure
@@ -27,25 +27,21 @@ if TYPE_CHECKING:
     from sim.plotting.risk_schedule import risk_gantt
     from sim.plotting.sweep_charts import sweep_chart
 
+# Loaded on first use: the charts of a run do not pay for the others' imports.
 _LAZY = {
-    "write_animation": "animate",
-    "criticality": "risk",
-    "end_time_histogram": "risk",
-    "tornado": "risk",
-    "utilisation_bands": "risk",
-    "risk_gantt": "risk_schedule",
-    "compare_differences": "compare_charts",
-    "compare_end_times": "compare_charts",
-    "sweep_chart": "sweep_charts",
+    "write_animation": "sim.plotting.animate",
+    "criticality": "sim.plotting.risk",
+    "end_time_histogram": "sim.plotting.risk",
+    "tornado": "sim.plotting.risk",
+    "utilisation_bands": "sim.plotting.risk",
+    "risk_gantt": "sim.plotting.risk_schedule",
+    "compare_differences": "sim.plotting.compare_charts",
+    "compare_end_times": "sim.plotting.compare_charts",
+    "sweep_chart": "sim.plotting.sweep_charts",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    # Loaded on first use: the charts of a run do not pay for the others' imports.
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [
