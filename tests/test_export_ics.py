@@ -154,7 +154,7 @@ def test_events_say_what_where_and_planned_against_actual(
 
 def test_uids_are_unique_and_the_same_in_every_export(exported: tuple[Path, Path, Path],
                                                       tmp_path: Path) -> None:
-    run_dir, first, second = exported
+    _run_dir, first, second = exported
     uids = [str(e["UID"]) for p in sorted(first.iterdir()) for e in _events(p)]
     assert len(uids) == len(set(uids))
     assert uids == [str(e["UID"]) for p in sorted(second.iterdir()) for e in _events(p)]

@@ -78,8 +78,8 @@ def calendar_set(result: RunResult, plan: RunResult | None = None) -> CalendarSe
 
 
 def _members_items(schedule: Schedule, kind: str, ident: str) -> list[Scheduled]:
-    uses = (lambda s: s.groups) if kind == "group" else (lambda s: s.resources)
-    chosen = [s for s in schedule.items if any(m[0] == ident for m in uses(s))]
+    chosen = [s for s in schedule.items
+              if any(m[0] == ident for m in (s.groups if kind == "group" else s.resources))]
     return sorted(chosen, key=lambda s: (s.start_h, s.activity.order))
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 from sim.core.timefmt import format_clock
 from sim.interchange.dates import RunClock, duration_text, run_clock
@@ -137,7 +138,7 @@ def _tasks(root: ET.Element, result: RunResult, schedule: Schedule, dates: _Date
 
 
 def _summary_task(tasks: ET.Element, uid: int, wbs: str, level: int, name: str,
-                  members: list[Scheduled], dates: _Dates,
+                  members: Sequence[Scheduled], dates: _Dates,
                   row: PhaseRow | None = None) -> ET.Element:
     task = ET.SubElement(tasks, _q("Task"))
     _add(task, "UID", uid)

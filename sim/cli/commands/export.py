@@ -75,8 +75,9 @@ def _ics_notes(result: RunResult, found: CalendarSet) -> str:
     lines.append("  UIDs are stable: importing a later export of this run updates the same "
                  "events rather than adding copies")
     if found.left_out:
+        more = " ..." if len(found.left_out) > 5 else ""
         lines.append(f"  left out: {len(found.left_out)} activities that never finished "
-                     f"({', '.join(found.left_out[:5])}{' ...' if len(found.left_out) > 5 else ''})")
+                     f"({', '.join(found.left_out[:5])}{more})")
     return "\n".join(lines)
 
 
