@@ -170,11 +170,15 @@ def test_uids_are_unique_and_the_same_in_every_export(exported: tuple[Path, Path
 
 
 def test_a_second_export_is_byte_identical(exported: tuple[Path, Path, Path]) -> None:
-    _run_dir, first, second = exported
+    run_dir, first, second = exported
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    # DTSTAMP is when the run was written (its summary.json), not when it was exported
+    made = dt.datetime.fromtimestamp(int((run_dir / "summary.json").stat().st_mtime), dt.UTC)
+    stamps = {e.decoded("DTSTAMP") for p in first.iterdir() for e in _events(p)}
+    assert stamps == {made}
 
 
 def test_exports_never_overwrite(exported: tuple[Path, Path, Path],

@@ -7,7 +7,10 @@ from the run alone, so exporting the same run twice gives the same bytes:
 - each event's ``UID`` is derived from the scenario's name, the activity (instance) id and
   the group or resource whose calendar holds it, never from a time or a random number,
   so a calendar that imports a file twice keeps one copy of each event;
-- ``DTSTAMP`` is the start of day 1 (in UTC), not the moment of the export.
+- ``DTSTAMP`` (and ``LAST-MODIFIED``) is the run's own time, given by the caller (the
+  command gives the time its run directory was written), not the moment of the export: a
+  later run of the same scenario has a later stamp, so a calendar that already holds its
+  events can tell the newer times. Without one it is the start of day 1.
 
 Without a ``time_zone`` the times are *floating* (RFC 5545 section 3.3.5): the same clock
 time wherever the calendar is opened, as a printed timetable reads.
@@ -15,6 +18,7 @@ time wherever the calendar is opened, as a printed timetable reads.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,15 +53,18 @@ def event_uid(scenario_name: str, activity_id: str, kind: str, member_id: str) -
     return f"{uuid.uuid5(UID_NAMESPACE, key)}@tabletop"
 
 
-def calendar_set(result: RunResult, plan: RunResult | None = None) -> CalendarSet:
+def calendar_set(result: RunResult, plan: RunResult | None = None,
+                 stamp: dt.datetime | None = None) -> CalendarSet:
     """The calendars of ``result``: ``group-<id>.ics`` for each group and
-    ``resource-<id>.ics`` for each resource; ``plan`` adds the planned times to each event.
+    ``resource-<id>.ics`` for each resource; ``plan`` adds the planned times to each event,
+    ``stamp`` (an aware time: when the run was made) is every event's ``DTSTAMP``.
 
     Raises :class:`sim.interchange.dates.NoStartDate` when the scenario has no start date.
     """
     sc = result.scenario
     clock = run_clock(sc, "a calendar export")
     schedule = schedule_of(result, plan)
+    when = (stamp or clock.utc(0.0)).astimezone(dt.UTC).replace(microsecond=0)
     members = [("group", g.id, g.name) for g in sc.groups]
     members += [("resource", r.id, r.name) for r in sc.resources]
     files: dict[str, bytes] = {}
@@ -68,7 +75,7 @@ def calendar_set(result: RunResult, plan: RunResult | None = None) -> CalendarSe
         file_name = _free_name(f"{kind}-{slug(ident)}.ics", files)
         cal = _calendar(sc.name, f"{sc.name}: {name}", clock, sc.time_zone)
         for item in chosen:
-            cal.add_component(_event(item, clock, sc.name, kind, ident))
+            cal.add_component(_event(item, clock, when, sc.name, kind, ident))
         if clock.zone is not None:
             cal.add_missing_timezones()  # the VTIMEZONE that the TZIDs name
         files[file_name] = cal.to_ical()
@@ -107,11 +114,12 @@ def _calendar(scenario_name: str, title: str, clock: RunClock,
     return cal
 
 
-def _event(item: Scheduled, clock: RunClock, scenario_name: str, kind: str,
-           ident: str) -> icalendar.Event:
+def _event(item: Scheduled, clock: RunClock, stamp: dt.datetime, scenario_name: str,
+           kind: str, ident: str) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", event_uid(scenario_name, item.row.id, kind, ident))
-    event.add("dtstamp", clock.utc(0.0))
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
     event.add("dtstart", clock.at(item.start_h))
     event.add("dtend", clock.at(item.end_h))
     event.add("summary", item.row.name)

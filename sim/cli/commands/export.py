@@ -8,6 +8,7 @@ event and task its planned times beside the run's.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from sim.core.files import MAX_NUMBERED, new_output_dir, write_file_new
 from sim.interchange.ics import CalendarSet, calendar_set
 from sim.interchange.mspdi import NS, project_xml
 from sim.results import RunResult
-from sim.results.store import RunDirError
+from sim.results.store import RUN_MARKER, RunDirError
 from sim.scenario import ScenarioError
 
 
@@ -45,7 +46,10 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _ics(result: RunResult, run_dir: Path, output: str | None) -> int:
-    found = calendar_set(result, plan_of(result))
+    # the run's own time, not the export's: re-exports stay byte-identical, a newer run of
+    # the same scenario has a newer DTSTAMP (so calendars can tell its events are newer)
+    made = (run_dir / RUN_MARKER).stat().st_mtime
+    found = calendar_set(result, plan_of(result), dt.datetime.fromtimestamp(int(made), dt.UTC))
 
     def write(out: Path) -> None:
         for name, data in found.files.items():
@@ -72,8 +76,8 @@ def _ics_notes(result: RunResult, found: CalendarSet) -> str:
                      "e.g. `time_zone: Asia/Almaty`, to pin them to a zone)")
     else:
         lines.append(f"  times: {sc.time_zone} (each file carries its VTIMEZONE; events a TZID)")
-    lines.append("  UIDs are stable: importing a later export of this run updates the same "
-                 "events rather than adding copies")
+    lines.append("  UIDs are stable: importing a file again, or the export of a later run, "
+                 "does not add copies of its events")
     if found.left_out:
         more = " ..." if len(found.left_out) > 5 else ""
         lines.append(f"  left out: {len(found.left_out)} activities that never finished "
