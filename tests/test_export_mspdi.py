@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 
 from sim.cli import main
@@ -305,3 +306,50 @@ def test_mpxj_reads_the_same_tasks_links_dates_and_resources(
     assignments = list(project.getResourceAssignments())
     assert len(assignments) == sum(len(acts[i].needs) + len(acts[i].groups)
                                    for i, *_ in expected.values() if i in acts)
+
+
+ODD = r"""
+format: tabletop/1
+name: "Odd <names> & \x01 control"
+start_date: 2021-08-30
+days: 2
+groups:
+  - {id: "g/1", name: "Grüne <Gruppe> & \x02", headcount: 3}
+  - {id: "g-1", headcount: 2}
+resources: [{id: hall, capacity: 1}]
+phases:
+  - id: only
+    activities:
+      - {id: a, name: "Ankunft & <Begrüßung>", duration: 1, groups: ["g/1", "g-1"]}
+      - {id: b, duration: 2, needs: {hall: 1}, after: [a]}
+      - {id: c, duration: 1, after: [b]}
+injects:
+  - {id: M-01, at: "D1 06:00", kind: resource_down, target: hall, for: 3000h}
+"""
+
+
+def test_an_incomplete_run_with_odd_names_exports_what_ran(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "odd.yaml"
+    scenario.write_text(ODD.lstrip(), encoding="utf-8")
+    assert main(["run", str(scenario), "--no-charts", "--out", str(tmp_path), "--name",
+                 "odd"]) == 2  # b never gets the hall back before the time cap: stuck
+    capsys.readouterr()
+    assert main(["export", "mspdi", str(tmp_path / "odd")]) == 0
+    assert "left out: 2 activities that never finished (b, c)" in capsys.readouterr().out
+    tasks = _tasks(tmp_path / "odd" / "project.xml")  # parses: no control characters left
+    assert [_text(t, "Name") for t in tasks] == ["Odd <names> &  control", "only",
+                                                 "Ankunft & <Begrüßung>"]
+    assert not any(t.findall("p:PredecessorLink", NS) for t in tasks)
+    assert main(["export", "ics", str(tmp_path / "odd"), "-o", str(tmp_path / "cal")]) == 0
+    assert "left out: 2 activities" in capsys.readouterr().out
+    # "g/1" and "g-1" both make the file name group-g-1: the second one is numbered
+    files = sorted(p.name for p in (tmp_path / "cal").iterdir())
+    assert files == ["group-g-1-2.ics", "group-g-1.ics", "resource-hall.ics"]
+    for name in files:
+        cal = icalendar.Calendar.from_ical((tmp_path / "cal" / name).read_bytes())
+        events = list(cal.walk("VEVENT"))
+        assert [str(e["SUMMARY"]) for e in events] == (
+            [] if name.startswith("resource") else ["Ankunft & <Begrüßung>"])
+    first = icalendar.Calendar.from_ical((tmp_path / "cal" / "group-g-1.ics").read_bytes())
+    assert str(first["X-WR-CALNAME"]) == "Odd <names> &  control: Grüne <Gruppe> & "

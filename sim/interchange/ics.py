@@ -28,7 +28,7 @@ import icalendar
 from sim.core.files import slug
 from sim.core.version import __version__
 from sim.interchange.dates import RunClock, run_clock
-from sim.interchange.schedule import Schedule, Scheduled, notes_of, schedule_of
+from sim.interchange.schedule import Schedule, Scheduled, notes_of, printable, schedule_of
 from sim.results import RunResult
 
 # Fixed forever: a UID derived under it must be the same in every release.
@@ -106,9 +106,9 @@ def _calendar(scenario_name: str, title: str, clock: RunClock,
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", title)
-    cal.add("x-wr-caldesc", f"{scenario_name}: one simulated run, from D1 = "
-            f"{clock.start_date.isoformat()}")
+    cal.add("x-wr-calname", printable(title))
+    cal.add("x-wr-caldesc", printable(f"{scenario_name}: one simulated run, from D1 = "
+                                      f"{clock.start_date.isoformat()}"))
     if zone is not None:
         cal.add("x-wr-timezone", zone)
     return cal
@@ -122,10 +122,10 @@ def _event(item: Scheduled, clock: RunClock, stamp: dt.datetime, scenario_name: 
     event.add("last-modified", stamp)
     event.add("dtstart", clock.at(item.start_h))
     event.add("dtend", clock.at(item.end_h))
-    event.add("summary", item.row.name)
+    event.add("summary", printable(item.row.name))
     if item.resources:
-        event.add("location", ", ".join(name for _, name, _ in item.resources))
-    event.add("description", "\n".join(notes_of(item)))
-    event.add("categories", [item.phase_name])
+        event.add("location", printable(", ".join(name for _, name, _ in item.resources)))
+    event.add("description", printable("\n".join(notes_of(item))))
+    event.add("categories", [printable(item.phase_name)])
     event.add("x-tabletop-activity", item.row.id)  # for scripts: the activity (instance) id
     return event

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from sim.core.timefmt import format_clock
 from sim.interchange.dates import RunClock, duration_text, run_clock
 from sim.interchange.mspdi_calendar import add_calendar
-from sim.interchange.schedule import Schedule, Scheduled, notes_of, schedule_of
+from sim.interchange.schedule import Schedule, Scheduled, notes_of, printable, schedule_of
 from sim.results import RunResult
 from sim.results.rows import PhaseRow
 
@@ -46,7 +46,7 @@ def _q(tag: str) -> str:
 
 def _add(parent: ET.Element, tag: str, text: object) -> ET.Element:
     element = ET.SubElement(parent, _q(tag))
-    element.text = str(text)
+    element.text = printable(str(text))
     return element
 
 

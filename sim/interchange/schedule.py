@@ -7,6 +7,7 @@ activities with the same details.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sim.core.timefmt import format_duration, format_time
@@ -14,6 +15,15 @@ from sim.results import RunResult
 from sim.results.index import index_of
 from sim.results.rows import ActivityRow
 from sim.scenario.model import Activity
+
+# C0 control characters other than tab and newline: neither XML 1.0 nor iCalendar TEXT
+# may hold them, and a scenario's names may (YAML writes them as "\x01")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters that XML and iCalendar cannot carry."""
+    return _CONTROL.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,8 @@ def _mspdi(result: RunResult, run_dir: Path, output: str | None) -> int:
     tasks = root.findall("p:Tasks/p:Task", ns)
     summaries = sum(1 for t in tasks if t.findtext("p:Summary", namespaces=ns) == "1")
     print(f"{run_dir}: wrote {target}")
-    print(f"  {len(tasks)} tasks (project summary, {summaries - 1} phases, "
+    phases = summaries - 1
+    print(f"  {len(tasks)} tasks (project summary, {phases} phase{'s' * (phases != 1)}, "
           f"{len(tasks) - summaries} activities), "
           f"{len(root.findall('p:Tasks/p:Task/p:PredecessorLink', ns))} links, "
           f"{len(root.findall('p:Resources/p:Resource', ns))} resources "
@@ -102,6 +103,11 @@ def _mspdi(result: RunResult, run_dir: Path, output: str | None) -> int:
           f"{len(root.findall('p:Assignments/p:Assignment', ns))} assignments")
     print(f"  dates: the run's clock times from D1 = {result.scenario.start_date}; "
           "durations elapsed; baseline 0 = the plan (expected durations, no injects)")
+    left_out = [r.id for r in result.activities if r.start_h is None or r.end_h is None]
+    if left_out:
+        more = " ..." if len(left_out) > 5 else ""
+        print(f"  left out: {len(left_out)} activities that never finished "
+              f"({', '.join(left_out[:5])}{more}), and their links")
     return EXIT_OK
 
 
