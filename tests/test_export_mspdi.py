@@ -128,8 +128,9 @@ def _expected(result: RunResult) -> dict[str, tuple[str, str, float, float]]:
         rows = [r for r in rows if r.start_h is not None and r.end_h is not None]
         found[str(p)] = (phase.id, phase.name, min(r.start_h for r in rows),  # type: ignore
                          max(r.end_h for r in rows))  # type: ignore[type-var]
-        for a, row in enumerate(rows, start=1):
-            found[f"{p}.{a}"] = (row.id, row.name, row.start_h, row.end_h)  # type: ignore
+        for a, row in enumerate(rows, start=1):  # instances (drill@D2) named with their day
+            name = row.name + (f" ({row.id.split('@')[1]})" if "@" in row.id else "")
+            found[f"{p}.{a}"] = (row.id, name, row.start_h, row.end_h)  # type: ignore
     return found
 
 
@@ -153,6 +154,7 @@ def test_tasks_have_wbs_by_phase_and_the_runs_dates(
     got = {_text(t, "WBS"): t for t in tasks[1:]}
     assert sorted(got) == sorted(expected) and len(got) == len(tasks) - 1
     assert "3.1" in expected and any(e[0] == "extra_briefing" for e in expected.values())
+    assert {"drill (D2)", "drill (D4)"} <= {e[1] for e in expected.values()}
     for wbs, (_ident, name, start, end) in expected.items():
         task = got[wbs]
         assert _text(task, "Name") == name

@@ -168,7 +168,9 @@ def _activity_task(tasks: ET.Element, uid: int, wbs: str, item: Scheduled,
     task = ET.SubElement(tasks, _q("Task"))
     _add(task, "UID", uid)
     _add(task, "ID", uid)
-    _add(task, "Name", item.row.name[:512])
+    day = item.activity.day  # an every_day instance: its rows would read alike without it
+    name = item.row.name if day is None else f"{item.row.name} (D{day})"
+    _add(task, "Name", name[:512])
     _add(task, "Type", 1)
     _add(task, "IsNull", 0)
     _add(task, "WBS", wbs)
