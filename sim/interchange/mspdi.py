@@ -69,7 +69,6 @@ def project_xml(result: RunResult, plan: RunResult | None = None) -> bytes:
     clock = run_clock(sc, "a project file")
     dates = _Dates(clock)
     schedule = schedule_of(result, plan)
-    ET.register_namespace("", NS)
     root = ET.Element(_q("Project"))
     start = min((s.start_h for s in schedule.items), default=0.0)
     finish = max((s.end_h for s in schedule.items), default=0.0)
@@ -80,7 +79,8 @@ def project_xml(result: RunResult, plan: RunResult | None = None) -> bytes:
     _assignments(root, schedule, uids, resource_uids, dates)
     ET.indent(root, space="  ")
     buffer = io.BytesIO()
-    ET.ElementTree(root).write(buffer, encoding="UTF-8", xml_declaration=True)
+    ET.ElementTree(root).write(buffer, encoding="UTF-8", xml_declaration=True,
+                               default_namespace=NS)
     return buffer.getvalue() + b"\n"
 
 
@@ -117,6 +117,7 @@ def _tasks(root: ET.Element, result: RunResult, schedule: Schedule, dates: _Date
     _summary_task(tasks, 0, "0", 0, result.scenario.name, items, dates)
     uids: dict[str, int] = {}
     phase_tasks: list[tuple[ET.Element, tuple[str, ...]]] = []
+    activity_tasks: list[tuple[ET.Element, Scheduled]] = []
     for p_number, phase in enumerate(result.scenario.phases, start=1):
         members = [s for s in items if s.row.phase == phase.id]
         uids[phase.id] = len(uids) + 1
@@ -125,15 +126,14 @@ def _tasks(root: ET.Element, result: RunResult, schedule: Schedule, dates: _Date
         phase_tasks.append((task, phase.after))
         for a_number, item in enumerate(members, start=1):
             uids[item.row.id] = len(uids) + 1
-            _activity_task(tasks, uids[item.row.id], f"{p_number}.{a_number}", item, dates)
+            task = _activity_task(tasks, uids[item.row.id], f"{p_number}.{a_number}", item,
+                                  dates)
+            activity_tasks.append((task, item))
     for task, after in phase_tasks:  # links last: a phase may wait for a later one
         for phase_id in after:
             _link(task, uids.get(phase_id), 0.0)
-    by_id = {s.row.id: s for s in items}
-    for element in tasks.iter(_q("Task")):
-        ident = element.attrib.pop("tabletop-id", None)  # set by _activity_task
-        if ident is not None:
-            _links_and_baseline(element, by_id[ident], uids, dates, plan is not None)
+    for task, item in activity_tasks:
+        _links_and_baseline(task, item, uids, dates, plan is not None)
     return uids
 
 
@@ -164,7 +164,7 @@ def _summary_task(tasks: ET.Element, uid: int, wbs: str, level: int, name: str,
 
 
 def _activity_task(tasks: ET.Element, uid: int, wbs: str, item: Scheduled,
-                   dates: _Dates) -> None:
+                   dates: _Dates) -> ET.Element:
     task = ET.SubElement(tasks, _q("Task"))
     _add(task, "UID", uid)
     _add(task, "ID", uid)
@@ -186,7 +186,7 @@ def _activity_task(tasks: ET.Element, uid: int, wbs: str, item: Scheduled,
     _add(task, "ConstraintType", START_NO_EARLIER_THAN)
     _add(task, "ConstraintDate", dates(item.start_h))
     _add(task, "Notes", "\n".join(notes_of(item)))
-    task.set("tabletop-id", item.row.id)  # read and removed by _tasks
+    return task
 
 
 def _links_and_baseline(task: ET.Element, item: Scheduled, uids: dict[str, int],
