@@ -120,8 +120,10 @@ def _event(item: Scheduled, clock: RunClock, stamp: dt.datetime, scenario_name: 
     event.add("uid", event_uid(scenario_name, item.row.id, kind, ident))
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
-    event.add("dtstart", clock.at(item.start_h))
-    event.add("dtend", clock.at(item.end_h))
+    start, end = clock.at(item.start_h), clock.at(item.end_h)
+    event.add("dtstart", start)
+    if end > start:  # RFC 5545: DTEND is later than DTSTART; a milestone has none
+        event.add("dtend", end)
     event.add("summary", printable(item.row.name))
     if item.resources:
         event.add("location", printable(", ".join(name for _, name, _ in item.resources)))
