@@ -36,6 +36,7 @@ runs in a process of its own, a few side by side, to keep the whole under a minu
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import difflib
 import io
@@ -433,6 +434,12 @@ def test_every_command_has_its_help_in_the_reference() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     commands = set(sub.choices or {})
+    for name, command in (sub.choices or {}).items():  # and the subcommands of a command
+        for action in command._actions:
+            choices = action.choices
+            if isinstance(choices, dict) and all(isinstance(c, argparse.ArgumentParser)
+                                                 for c in choices.values()):
+                commands |= {f"{name} {nested}" for nested in choices}
     shown = {b.notes["help"] for b in help_blocks()}
     assert commands | {"tabletop"} == shown
 

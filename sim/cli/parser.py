@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _docs):
+    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _export, _docs):
         add(sub)
     return parser
 
@@ -136,6 +136,25 @@ def _plot(sub: Subparsers) -> None:
                  "(no simulation)")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by `tabletop run`")
     add_chart_options(p, by=True)
+
+
+def _export(sub: Subparsers) -> None:
+    p = _command(sub, "export", help="write a run's schedule as calendars (.ics) or a "
+                 "project file (Microsoft Project XML)",
+                 description="Export a run directory written by `tabletop run`: `ics` "
+                 "writes one iCalendar file per group and per resource, `mspdi` one "
+                 "Microsoft Project XML file (opens in Project and ProjectLibre). Both need "
+                 "the scenario's start_date.")
+    formats = p.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
+    ics = formats.add_parser("ics", help="one .ics calendar per group and per resource")
+    ics.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by `tabletop run`")
+    ics.add_argument("-o", "--output", metavar="DIR", help="new directory for the files, "
+                     "never overwritten (default: RUN_DIR/calendars, numbered if taken)")
+    mspdi = formats.add_parser("mspdi", help="the schedule as Microsoft Project XML")
+    mspdi.add_argument("run_dir", metavar="RUN_DIR",
+                       help="a directory written by `tabletop run`")
+    mspdi.add_argument("-o", "--output", metavar="FILE.xml", help="new file, never "
+                       "overwritten (default: RUN_DIR/project.xml, numbered if taken)")
 
 
 def _docs(sub: Subparsers) -> None:

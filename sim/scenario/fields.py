@@ -8,6 +8,7 @@ docs/reference/errors.md (``bad-duration``, ``bad-time``...) as its type.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, WithJsonSchema
@@ -241,6 +242,19 @@ def _date(value: Any) -> dt.date:
     raise _error("bad-date", f"expected an ISO date such as 2021-08-30, found {value!r}")
 
 
+def _time_zone(value: Any) -> str:
+    """An IANA time zone name that this machine's zone database knows (``Asia/Almaty``)."""
+    if isinstance(value, str) and value.strip() == value and value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+        else:
+            return value
+    raise _error("bad-time-zone", "expected an IANA time zone name such as Asia/Almaty or "
+                 f"Europe/Paris, found {value!r}")
+
+
 _ID_SCHEMA: dict[str, Any] = {"type": "string", "pattern": r"^[^\s@]+$"}
 Hours = Annotated[float, PlainValidator(_hours), WithJsonSchema(_DURATION_SCHEMA)]
 GroupUses = Annotated[
@@ -278,6 +292,8 @@ Amount = Annotated[
 ]
 Date = Annotated[dt.date, PlainValidator(_date), WithJsonSchema({"type": "string",
                                                                   "format": "date"})]
+TimeZone = Annotated[str, PlainValidator(_time_zone), WithJsonSchema({
+    "type": "string", "description": "an IANA time zone name, e.g. Asia/Almaty"})]
 DurationDist = Annotated[
     Distribution, PlainValidator(parse_distribution), WithJsonSchema(_DISTRIBUTION_SCHEMA)
 ]

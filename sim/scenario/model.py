@@ -119,6 +119,7 @@ class Scenario:
     description: str | None = None
     source: str | None = None
     start_date: dt.date | None = None
+    time_zone: str | None = None  # IANA name: the zone of the programme's clock times
     seed: int | None = None
     file: str = "<text>"
     warnings: tuple[str, ...] = field(default=(), compare=False)

@@ -50,7 +50,7 @@ def resolve(spec: ScenarioSpec, file: str, warnings: tuple[str, ...] = ()) -> mo
         ),
         phases=tuple(phases), activities=tuple(activities), injects=tuple(injects),
         description=spec.description, source=spec.source, start_date=spec.start_date,
-        seed=spec.seed, file=file, warnings=warnings,
+        time_zone=spec.time_zone, seed=spec.seed, file=file, warnings=warnings,
     )
 
 

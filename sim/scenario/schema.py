@@ -24,6 +24,7 @@ from sim.scenario.fields import (
     InstanceId,
     Text,
     Time,
+    TimeZone,
 )
 
 FORMAT = "tabletop/1"
@@ -153,6 +154,7 @@ class ScenarioSpec(Spec):
     description: Text | None = None
     source: Text | None = None
     start_date: Date | None = None
+    time_zone: TimeZone | None = None
     days: Annotated[int, Field(ge=1, le=3660)]
     seed: int | None = None
     calendar: CalendarSpec = CalendarSpec()
