@@ -17,6 +17,7 @@ from sim.results import RunResult
 from sim.results.store import RunDirError, check_run_dir, load_run
 from sim.scenario import ScenarioError
 
+
 def _differs(summary: dict[str, Any], result: RunResult) -> bool:
     saved = summary.get("end_h")
     return isinstance(saved, int | float) and abs(float(saved) - result.end_h) > 1e-3

@@ -1,0 +1,139 @@
+"""MSEL rows -> an ``.xlsx`` workbook (openpyxl) or a UTF-8 CSV, and the empty template.
+
+The workbook has the sheet ``MSEL`` (a header row, frozen, with filters; calendar times as
+real spreadsheet dates) and the sheet ``Columns`` saying what each column holds and
+whether ``msel import`` reads it back. The CSV starts with a UTF-8 byte-order mark, so
+that Excel opens it as UTF-8; ``msel import`` reads it with or without one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sim.core.errors import OutputError
+from sim.interchange.msel_columns import Column
+from sim.interchange.msel_rows import Cell, Row
+
+MSEL_SHEET = "MSEL"
+COLUMNS_SHEET = "Columns"
+DATE_FORMAT = "ddd yyyy-mm-dd hh:mm"
+_WIDE = {"description": 48, "expected_action": 36, "objective": 30, "notes": 24,
+         "activity": 40, "logged_effect": 40, "delayed": 40, "from": 22, "to": 22,
+         "phase": 18, "datetime": 20}
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_ROLE_WORDS = {"input": "yes", "derived": "no (computed on export)",
+               "effect": "no (what the run did)"}
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same number
+    return str(value)
+
+
+def csv_text(rows: Sequence[Row], columns: Sequence[Column]) -> str:
+    """The rows as CSV text (the caller writes it as UTF-8 with a byte-order mark)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c.key)) for c in columns])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _fill_msel(sheet: Worksheet, rows: Sequence[Row], columns: Sequence[Column]) -> None:
+    sheet.append([c.header for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for row in rows:
+        sheet.append([row.get(c.key) for c in columns])
+    for number, column in enumerate(columns, start=1):
+        letter = get_column_letter(number)
+        sheet.column_dimensions[letter].width = _WIDE.get(column.key, 13)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that starts with "=", not a formula
+            if column.key == "datetime":
+                cell.number_format = DATE_FORMAT
+            cell.alignment = Alignment(vertical="top", wrap_text=column.key in _WIDE)
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+
+
+def _fill_columns(sheet: Worksheet, columns: Sequence[Column]) -> None:
+    sheet.append(["Column", "Read back by msel import", "Key", "What it holds",
+                  "Also recognised as"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+    for column in columns:
+        sheet.append([column.header, _ROLE_WORDS[column.role], column.key, column.help,
+                      ", ".join(column.synonyms)])
+    for letter, width in zip("ABCDE", (20, 24, 16, 90, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A2"
+
+
+def xlsx_bytes(rows: Sequence[Row], columns: Sequence[Column], title: str) -> bytes:
+    """The workbook: the ``MSEL`` sheet and the ``Columns`` sheet."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.title = MSEL_SHEET
+    _fill_msel(sheet, rows, columns)
+    _fill_columns(book.create_sheet(COLUMNS_SHEET), columns)
+    book.properties.title = title
+    book.properties.creator = "tabletop"
+    # fixed times: the same scenario gives the same bytes
+    book.properties.created = book.properties.modified = dt.datetime(2000, 1, 1)
+    buffer = io.BytesIO()
+    try:
+        book.save(buffer)
+    except ValueError as exc:  # openpyxl refuses control characters in text
+        raise OutputError(f"cannot write the workbook: {exc} (nothing was written)") from None
+    return _stable_zip(buffer.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same archive with fixed member times (openpyxl stamps them with the clock), so
+    that the same MSEL gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info))
+    return out.getvalue()
+
+
+def sheet_bytes(path: Path, rows: Sequence[Row], columns: Sequence[Column],
+                title: str) -> bytes:
+    """The file for ``path``, by its suffix: ``.xlsx`` or ``.csv``."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return xlsx_bytes(rows, columns, title)
+    if suffix == ".csv":
+        return csv_text(rows, columns).encode("utf-8")
+    raise OutputError(f"{path}: write an MSEL as .xlsx or .csv, not {suffix or 'no suffix'} "
+                      "(nothing was written)")
