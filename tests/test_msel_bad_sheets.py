@@ -60,7 +60,7 @@ CASES = {
                      "A3: duplicate-id: inject id 'M-01' is used twice"),
     "time after the last day": ([HEAD, _with(GOOD, Scenario_time="D14 08:00")], None,
                                 "B2: time-outside: "),
-    "amount above capacity": ([HEAD + ["Amount"], _with(GOOD, Target="buses") + [9]], None,
+    "amount above capacity": ([[*HEAD, "Amount"], [*_with(GOOD, Target="buses"), 9]], None,
                               "G2: amount-above-capacity: takes 9 units of 'buses'"),
 }
 
@@ -111,7 +111,7 @@ def test_empty_rows_are_skipped(tmp_path: Path) -> None:
 
 
 def test_merged_cells_in_columns_not_read_are_fine(tmp_path: Path) -> None:
-    sheet = _book(tmp_path / "msel.xlsx", [HEAD + ["Phase"], GOOD + ["range"], NOTE + [None]],
+    sheet = _book(tmp_path / "msel.xlsx", [[*HEAD, "Phase"], [*GOOD, "range"], [*NOTE, None]],
                   merge="G2:G3")
     out = tmp_path / "out.yaml"
     assert main(["msel", "import", str(sheet), "--into", str(KAZIND), "-o", str(out)]) == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ _WIDE = {"description": 48, "expected_action": 36, "objective": 30, "notes": 24,
          "activity": 40, "logged_effect": 40, "delayed": 40, "from": 22, "to": 22,
          "phase": 18, "datetime": 20}
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _ROLE_WORDS = {"input": "yes", "derived": "no (computed on export)",
                "effect": "no (what the run did)"}
 
@@ -115,15 +117,18 @@ def xlsx_bytes(rows: Sequence[Row], columns: Sequence[Column], title: str) -> by
 
 
 def _stable_zip(data: bytes) -> bytes:
-    """The same archive with fixed member times (openpyxl stamps them with the clock), so
-    that the same MSEL gives the same bytes."""
+    """The same archive with fixed member times and "modified" property (openpyxl stamps
+    both with the clock when it saves), so that the same MSEL gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             member.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(member, source.read(info))
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            target.writestr(member, data)
     return out.getvalue()
 
 
