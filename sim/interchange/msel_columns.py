@@ -55,7 +55,8 @@ COLUMNS: tuple[Column, ...] = (
            "(at: {between: [Scenario time, Window end]}).",
            ("latest time", "window end", "until", "between end")),
     Column("datetime", "Date/time", "derived",
-           "Calendar date and clock of the scenario time, from start_date; not read back.",
+           "Calendar date and clock of the scenario time (in a run: when it hit), from "
+           "start_date; not read back.",
            ("date", "date time", "calendar time", "calendar date", "datetime", "real time")),
     Column("mode", "Mode", "input",
            "How the inject is delivered (email, phone call, face to face...).",

@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sim.core.errors import OutputError
@@ -28,6 +29,7 @@ from sim.interchange.msel_rows import Cell, Row
 MSEL_SHEET = "MSEL"
 COLUMNS_SHEET = "Columns"
 DATE_FORMAT = "ddd yyyy-mm-dd hh:mm"
+LINE_HEIGHT = 15  # points per line of 11-point text
 _WIDE = {"description": 48, "expected_action": 36, "objective": 30, "notes": 24,
          "activity": 40, "logged_effect": 40, "delayed": 40, "from": 22, "to": 22,
          "phase": 18, "datetime": 20}
@@ -63,6 +65,7 @@ def _fill_msel(sheet: Worksheet, rows: Sequence[Row], columns: Sequence[Column])
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.row_dimensions[1].height = 2 * LINE_HEIGHT  # room for a two-line header
     for row in rows:
         sheet.append([row.get(c.key) for c in columns])
     for number, column in enumerate(columns, start=1):
@@ -73,10 +76,37 @@ def _fill_msel(sheet: Worksheet, rows: Sequence[Row], columns: Sequence[Column])
                 cell.data_type = "s"  # text that starts with "=", not a formula
             if column.key == "datetime":
                 cell.number_format = DATE_FORMAT
-            cell.alignment = Alignment(vertical="top", wrap_text=column.key in _WIDE)
+            cell.alignment = Alignment(horizontal="left", vertical="top",
+                                       wrap_text=column.key in _WIDE)
+    for number, row in enumerate(rows, start=2):
+        sheet.row_dimensions[number].height = LINE_HEIGHT * _lines(row, columns)
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    _print_setup(sheet)
+
+
+def _lines(row: Row, columns: Sequence[Column]) -> int:
+    """How many lines the row's wrapped text takes (spreadsheets do not size rows that a
+    program wrote; LibreOffice and Excel then show one line and hide the rest)."""
+    most = 1
+    for column in columns:
+        value = row.get(column.key)
+        if column.key in _WIDE and isinstance(value, str):
+            per_line = max(1, int(_WIDE[column.key] * 0.9))  # words wrap before the edge
+            most = max(most, sum(-(-max(len(part), 1) // per_line)
+                                 for part in value.split("\n")))
+    return min(most, 15)
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape A4, all columns on the page width, the header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
 
 
 def _fill_columns(sheet: Worksheet, columns: Sequence[Column]) -> None:
@@ -85,15 +115,19 @@ def _fill_columns(sheet: Worksheet, columns: Sequence[Column]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
-    for column in columns:
-        sheet.append([column.header, _ROLE_WORDS[column.role], column.key, column.help,
-                      ", ".join(column.synonyms)])
+    for number, column in enumerate(columns, start=2):
+        synonyms = ", ".join(column.synonyms)
+        read = "add_activity rows only" if column.key == "phase" else _ROLE_WORDS[column.role]
+        sheet.append([column.header, read, column.key, column.help, synonyms])
+        lines = max(-(-len(column.help) // 80), -(-len(synonyms) // 44), 1)
+        sheet.row_dimensions[number].height = LINE_HEIGHT * lines
     for letter, width in zip("ABCDE", (20, 24, 16, 90, 50), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     sheet.freeze_panes = "A2"
+    _print_setup(sheet)
 
 
 def xlsx_bytes(rows: Sequence[Row], columns: Sequence[Column], title: str) -> bytes:
