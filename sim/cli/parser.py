@@ -152,8 +152,8 @@ def _msel(sub: Subparsers) -> None:
     """``msel export|template|import``: MSEL spreadsheets (.xlsx or .csv) in and out."""
     p = _command(sub, "msel", help="MSEL spreadsheets (.xlsx, .csv): export, template, import",
                  description="The injects as a master scenario events list (MSEL) that "
-                 "exercise staff read and edit in a spreadsheet, and back. Column mapping: "
-                 "`tabletop docs msel-spreadsheets`.")
+                 "exercise staff read and edit in a spreadsheet, and back. The columns "
+                 "and how they are read: tabletop docs msel-spreadsheets")
     verbs = p.add_subparsers(dest="msel_command", metavar="ACTION", required=True)
     e = verbs.add_parser("export", help="write a scenario's (or a run's) injects as an MSEL")
     e.add_argument("source", metavar="SCENARIO|RUN",
