@@ -187,3 +187,35 @@ def test_a_sheet_from_another_tool_reads_by_synonyms_and_map(tmp_path: Path) -> 
     assert first.at == 2 * 24 + 8.5  # 1 Sep 2021 08:30 is D3 08:30 (start_date 30 Aug)
     assert first.from_ == "EXCON" and first.notes == "x"
     assert second.description == "3.5" and second.at == 3 * 24 + 6  # D4: day start 06:00
+
+
+def test_json_scenario_is_written_as_json_and_toml_is_refused(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    tree = read_tree(ROOT / "scenarios" / "training_week.yaml")
+    scenario = tmp_path / "week.json"
+    scenario.write_text(json.dumps(tree, default=str), encoding="utf-8")
+    sheet = tmp_path / "msel.csv"
+    assert main(["msel", "export", str(scenario), "-o", str(sheet)]) == 0
+    assert main(["msel", "import", str(sheet), "--into", str(scenario)]) == 0
+    assert json.loads(scenario.read_text(encoding="utf-8"))["injects"] == tree["injects"]
+    toml = tmp_path / "week.toml"
+    toml.write_text('format = "tabletop/1"\n', encoding="utf-8")
+    assert main(["msel", "import", str(sheet), "--into", str(toml)]) == 2
+    assert "give -o FILE.yaml" in capsys.readouterr().err
+    assert toml.read_text(encoding="utf-8") == 'format = "tabletop/1"\n'
+
+
+def test_a_scenario_without_injects_gets_them_and_an_empty_sheet_clears_them(
+        tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "seminar.yaml").read_text(encoding="utf-8")
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(text[: text.index("injects:")], encoding="utf-8")
+    sheet, template = tmp_path / "msel.xlsx", tmp_path / "template.csv"
+    assert main(["msel", "export", str(ROOT / "scenarios" / "seminar.yaml"), "-o",
+                 str(sheet)]) == 0
+    assert main(["msel", "import", str(sheet), "--into", str(bare)]) == 0
+    assert load_scenario(bare).injects == load_scenario(ROOT / "scenarios" / "seminar.yaml").injects
+    assert main(["msel", "template", "-o", str(template)]) == 0
+    assert main(["msel", "import", str(template), "--into", str(bare)]) == 0
+    assert load_scenario(bare).injects == ()

@@ -70,6 +70,9 @@ def _columns(sheet: Sheet, header: tuple[SheetCell, ...], mapping: Mapping[str, 
         if key is None or key == "ignore":
             found.ignored.append(cell.value.strip())
             continue
+        if key in columns and key not in INPUT_KEYS and key != "phase":
+            found.ignored.append(cell.value.strip())  # a second column not read anyway
+            continue
         if key in columns:
             first = header[columns[key]]
             found.problems.append(CellProblem(
