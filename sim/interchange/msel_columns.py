@@ -123,6 +123,8 @@ TEXT_KEYS = frozenset({"id", "kind", "mode", "from", "to", "description", "expec
 
 def normalise(header: str) -> str:
     """``" Expected_Action "`` -> ``"expected action"``: case, spaces and punctuation ignored."""
+    # a UTF-8 byte-order mark read as text (or as Latin-1, "ï»¿") is not part of the header
+    header = header.removeprefix("\ufeff").removeprefix("\u00ef\u00bb\u00bf")
     text = re.sub(r"[\s_\-.:/()]+", " ", header.casefold()).strip()
     return text or header.strip()
 
