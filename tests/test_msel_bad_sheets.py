@@ -150,3 +150,22 @@ def test_not_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["msel", "import", str(sheet), "--into", str(KAZIND), "-o",
                  str(tmp_path / "o.yaml")]) == 2
     assert "not-a-sheet: not a readable .xlsx workbook" in capsys.readouterr().err
+
+
+def test_formulas_in_columns_not_read_are_fine(tmp_path: Path) -> None:
+    sheet = _book(tmp_path / "msel.xlsx", [[*HEAD, "Date/time"], [*GOOD, "=TODAY()"]])
+    out = tmp_path / "out.yaml"
+    assert main(["msel", "import", str(sheet), "--into", str(KAZIND), "-o", str(out)]) == 0
+    assert [i.id for i in load_scenario(out).injects] == ["M-01"]
+
+
+def test_map_from_a_file(tmp_path: Path) -> None:
+    sheet = _book(tmp_path / "msel.xlsx", [["Ref", "When, D-day", "Text"],
+                                           ["X-1", "D3 08:00", "Range closed"]])
+    mapping = tmp_path / "map.txt"
+    mapping.write_text("# headers with commas need a file\nWhen, D-day = at\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    assert main(["msel", "import", str(sheet), "--into", str(KAZIND), "-o", str(out),
+                 "--map", str(mapping)]) == 0
+    (inject,) = load_scenario(out).injects
+    assert (inject.id, inject.at, inject.description) == ("X-1", 56.0, "Range closed")
