@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _export, _docs):
+    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _export, _msel,
+                _docs):
         add(sub)
     return parser
 
@@ -165,3 +166,33 @@ def _docs(sub: Subparsers) -> None:
                    help="page name, e.g. format, tutorial, outputs, errors, cli")
     p.add_argument("--raw", action="store_true",
                    help="print the Markdown source even on a terminal")
+
+
+def _msel(sub: Subparsers) -> None:
+    """``msel export|template|import``: MSEL spreadsheets (.xlsx or .csv) in and out."""
+    p = _command(sub, "msel", help="MSEL spreadsheets (.xlsx, .csv): export, template, import",
+                 description="The injects as a master scenario events list (MSEL) that "
+                 "exercise staff read and edit in a spreadsheet, and back. The columns "
+                 "and how they are read: tabletop docs msel-spreadsheets")
+    verbs = p.add_subparsers(dest="msel_command", metavar="ACTION", required=True)
+    e = verbs.add_parser("export", help="write a scenario's (or a run's) injects as an MSEL")
+    e.add_argument("source", metavar="SCENARIO|RUN",
+                   help="a scenario file, or a run directory (adds what each inject did)")
+    e.add_argument("-o", "--out", required=True, metavar="FILE",
+                   help="the sheet to create, .xlsx or .csv (never overwritten)")
+    t = verbs.add_parser("template", help="write an empty MSEL with the columns and "
+                         "(in .xlsx) a sheet explaining them")
+    t.add_argument("-o", "--out", required=True, metavar="FILE",
+                   help="the sheet to create, .xlsx or .csv (never overwritten)")
+    i = verbs.add_parser("import", help="replace a scenario's injects with an MSEL's rows")
+    i.add_argument("sheet", metavar="SHEET", help="an .xlsx or .csv MSEL")
+    i.add_argument("--into", required=True, metavar="SCENARIO",
+                   help="the scenario whose injects the sheet replaces")
+    i.add_argument("-o", "--out", metavar="OUT",
+                   help="write the new scenario to OUT, a new .yaml or .json file; without "
+                   "it, SCENARIO itself is replaced (atomically, only if all is well)")
+    i.add_argument("--map", action="append", default=[], metavar="'HEADER=COLUMN,...'",
+                   help="read the sheet's column HEADER as COLUMN (a header or key of "
+                   "`msel template`, or ignore); or a file of HEADER=COLUMN lines; repeatable")
+    i.add_argument("--sheet", dest="sheet_name", metavar="NAME",
+                   help="the workbook sheet to read (default: MSEL, else the first)")

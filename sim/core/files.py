@@ -33,8 +33,8 @@ def _umask() -> int:
     return mask
 
 
-def write_file_new(path: Path, text: str) -> None:
-    """Write ``text`` to a new file ``path`` atomically; refuse to overwrite."""
+def write_file_new(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to a new file ``path`` atomically; refuse to overwrite."""
     if path.exists():
         raise OutputError(f"{path} already exists; choose another name (nothing was written)")
     parent = path.parent if str(path.parent) else Path(".")
@@ -43,8 +43,8 @@ def write_file_new(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # an ordinary file, not mkstemp's private 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.link(tmp, path)  # fails if path appeared meanwhile: never overwrites
     except FileExistsError:
         raise OutputError(f"{path} already exists (nothing was written)") from None

@@ -97,6 +97,8 @@ class Inject:
     to: str | None = None
     expected_action: str | None = None
     objective: str | None = None
+    mode: str | None = None  # MSEL column: how it is delivered
+    notes: str | None = None  # MSEL column: notes for exercise control
     order: int = 0
 
     @property

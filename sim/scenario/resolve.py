@@ -118,7 +118,8 @@ def _inject(i: int, spec: ScenarioSpec, cal: model.Calendar, phase_ids: set[str]
         id=written.id, kind=written.kind, at=first.hours(cal.day_start),
         at_latest=last.hours(cal.day_start), probability=written.probability,
         description=written.description, from_=written.from_, to=written.to,
-        expected_action=written.expected_action, objective=written.objective, order=i,
+        expected_action=written.expected_action, objective=written.objective,
+        mode=written.mode, notes=written.notes, order=i,
     )
     if isinstance(written, ResourceDownSpec):
         kind: model.TargetKind = (

@@ -98,6 +98,9 @@ class InjectBase(Spec):
     to: Text | None = None
     expected_action: Text | None = None
     objective: Text | None = None
+    mode: Text | None = Field(None, description="MSEL column: how the inject is delivered "
+                              "(email, phone call, face to face...)")
+    notes: Text | None = Field(None, description="MSEL column: notes for exercise control")
 
 
 class ResourceDownSpec(InjectBase):

@@ -7,70 +7,15 @@ and the seed in ``summary.json`` (every table and KPI derives from the log).
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from sim.cli.commands.run import write_charts
 from sim.cli.errors import EXIT_OK, UsageError, report_problems
-from sim.results import RunResult, build_result
-from sim.results.eventlog import Event
-from sim.results.store import RunDirError, check_run_dir
-from sim.scenario import ScenarioError, load_scenario
-
-SCENARIO_COPIES = ("scenario.yaml", "scenario.yml", "scenario.toml", "scenario.json")
-
-
-def read_events(path: Path) -> list[Event]:
-    """The event log of ``events.jsonl``; ``ValueError`` naming the first bad line."""
-    fields = set(Event._fields)
-    events: list[Event] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from None
-            if not isinstance(record, dict) or not {"t", "kind"} <= record.keys():
-                raise ValueError(f"{path}:{number}: not an event (needs `t` and `kind`)")
-            unknown = sorted(set(record) - fields)
-            if unknown:
-                raise ValueError(f"{path}:{number}: unknown event field(s) {', '.join(unknown)}")
-            try:
-                record["t"] = float(record["t"])
-                if record.get("amount") is not None:
-                    record["amount"] = float(record["amount"])
-            except (TypeError, ValueError):
-                raise ValueError(f"{path}:{number}: `t` and `amount` must be numbers") from None
-            events.append(Event(**record))
-    return events
-
-
-def load_run(run_dir: Path) -> RunResult:
-    """The :class:`RunResult` a run directory records, rebuilt from its event log.
-
-    Raises :class:`sim.results.store.RunDirError` (or ``ValueError`` for a damaged log,
-    :class:`sim.scenario.ScenarioError` for a scenario copy that no longer loads).
-    """
-    summary = check_run_dir(run_dir)
-    copy = next((run_dir / name for name in SCENARIO_COPIES if (run_dir / name).is_file()), None)
-    if copy is None:
-        raise RunDirError(f"{run_dir}: no scenario copy ({' or '.join(SCENARIO_COPIES)}); "
-                          "charts need the scenario the run was made from")
-    seed = summary.get("seed")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise RunDirError(f"{run_dir / 'summary.json'}: no integer `seed`")
-    replication = summary.get("replication", 0)
-    scenario = load_scenario(copy)
-    if isinstance(summary.get("file"), str):  # name the original file, not the copy
-        scenario = dataclasses.replace(scenario, file=summary["file"])
-    events = read_events(run_dir / "events.jsonl")
-    return build_result(scenario, seed, replication if isinstance(replication, int) else 0,
-                        events, capped=bool(summary.get("time_capped", False)))
+from sim.results import RunResult
+from sim.results.store import RunDirError, check_run_dir, load_run
+from sim.scenario import ScenarioError
 
 
 def _differs(summary: dict[str, Any], result: RunResult) -> bool:
