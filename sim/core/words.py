@@ -89,6 +89,21 @@ def wrap(text: str, width: int, lines: int) -> list[str]:
     return [ELLIPSIS]
 
 
+def balanced(text: str, width: int, lines: int = 2) -> list[str]:
+    """``text`` on at most ``lines`` lines of about equal length (at most ``width``
+    characters), broken between words: "Computer-assisted / simulation run 1" rather
+    than "Computer-assisted simulation run / 1". Shortened as :func:`wrap` does when
+    even ``width`` needs more lines."""
+    text = squash(text)
+    if len(text) <= width:
+        return [text]
+    for narrow in range(-(-len(text) // lines), width + 1):
+        out = textwrap.wrap(text, narrow, break_long_words=False, break_on_hyphens=False)
+        if len(out) <= lines and all(len(line) <= narrow for line in out):
+            return out
+    return wrap(text, width, lines)
+
+
 def was_shortened(text: str, shown: str | list[str]) -> bool:
     """Whether ``shown`` (a label, or its wrapped lines) leaves words of ``text`` out."""
     joined = " ".join(shown) if isinstance(shown, list) else shown

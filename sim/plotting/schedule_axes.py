@@ -45,8 +45,7 @@ def fitted_labels(rows: Sequence[Row], size: float, row_h: float | None = None) 
     whole words ("…") when it is too long (see :mod:`sim.core.words`)."""
     if not two_lines(row_h, size):
         return [words.shorten(r.name, LABEL_CHARS) for r in rows]
-    return ["\n".join(words.wrap(r.name, LINE_CHARS, 2)) if len(r.name) > LINE_CHARS
-            else r.name for r in rows]
+    return ["\n".join(words.balanced(r.name, LINE_CHARS, 2)) for r in rows]
 
 
 def label_margin(rows: Sequence[Row], size: float, row_h: float | None = None) -> float:
