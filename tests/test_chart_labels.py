@@ -209,7 +209,7 @@ def test_svg_has_a_title_with_each_whole_name(kazind: tuple[RunResult, Figure]) 
 
 
 def test_png_lists_the_shortened_names_in_full(kazind: tuple[RunResult, Figure]) -> None:
-    result, fig = kazind
+    _result, fig = kazind
     text = "\n".join(t.get_text() for t in fig.texts)
     assert "Row labels shortened on the chart, in full" in text
     assert "After-action review, Kazakhstan contingent (internal)" in text

@@ -129,7 +129,8 @@ def draw_notes(fig: Figure, notes: Notes) -> None:
 
 def _draw_msel(fig: Figure, notes: Notes, y: float, height: float) -> float:
     """The MSEL block from ``y`` inches down; returns where it ends."""
-    _text(fig, EDGE_IN, y, height, "Injects (MSEL): each one that hit is marked by its id above the chart",
+    _text(fig, EDGE_IN, y, height,
+          "Injects (MSEL): each one that hit is marked by its id above the chart",
           size=style.LABEL_SIZE, bold=True)
     y -= HEAD_IN
     xs = [EDGE_IN + sum(notes.columns[:k]) for k in range(4)]

@@ -69,4 +69,5 @@ def svg_with_titles(svg: bytes, tips: dict[str, str]) -> bytes:
             title = ET.Element(f"{{{SVG}}}title")
             title.text = tip
             element.insert(0, title)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    out: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return out
