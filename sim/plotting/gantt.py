@@ -132,7 +132,8 @@ def _fit_figure(fig: Figure, ax: Axes, result: RunResult, rows: Sequence[Row], *
     right = 0.8 + 0.85 * style.text_width(legend_chars, style.SMALL_SIZE + 0.5)
     top = style.title_height(title) + (0.14 + above / 72 if above else 0.1)
     width = left + PLOT_WIDTH + right
-    notes = notes_for(result, shortened, width)
+    fig.set_size_inches(width, fig.get_size_inches()[1])
+    notes = notes_for(result, shortened, fig)
     bottom = axis_margin(dated) + notes.height
     height = max(n * row_h, legend_rows_height(legend)) + top + bottom
     fig.set_size_inches(width, height)

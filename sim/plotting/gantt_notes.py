@@ -18,15 +18,18 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from sim.core import words
 from sim.core.timefmt import format_time
 from sim.plotting import style
+from sim.plotting.label_lanes import text_sizes
 from sim.results import RunResult, inject_outcomes
 from sim.scenario.model import Inject
 
 FONT = style.SMALL_SIZE + 0.5
-LINE_IN = FONT * 1.32 / 72  # one line of the table
+LINE_SPACING = 1.4  # matplotlib's, of a text's lines
+LINE_IN = FONT * 1.32 / 72  # one line of the table, about (line_metrics measures it)
 HEAD_IN = style.LABEL_SIZE * 1.6 / 72  # a block's heading
 GAP_IN = 0.22  # above each block
 EDGE_IN = 0.25  # left and right of the blocks
@@ -75,6 +78,8 @@ class Notes:
     rows: list[MselRow]
     names: list[str]  # row labels shortened on the chart, in full
     width: float
+    line: float = LINE_IN  # inches from one line of text to the next
+    glyphs: float = FONT / 72  # inches one line of text is high
 
     @property
     def columns(self) -> list[float]:
@@ -102,9 +107,9 @@ class Notes:
         out = 0.0
         if self.rows:
             lines = 1 + sum(len(d) for d in self.described())
-            out += GAP_IN + HEAD_IN + lines * LINE_IN + 0.05 * len(self.rows)
+            out += GAP_IN + HEAD_IN + lines * self.line + 0.12
         if self.names:
-            out += GAP_IN + HEAD_IN + self.name_columns()[1] * LINE_IN
+            out += GAP_IN + HEAD_IN + self.name_columns()[1] * self.line
         return out
 
 
@@ -128,7 +133,12 @@ def draw_notes(fig: Figure, notes: Notes) -> None:
 
 
 def _draw_msel(fig: Figure, notes: Notes, y: float, height: float) -> float:
-    """The MSEL block from ``y`` inches down; returns where it ends."""
+    """The MSEL block from ``y`` inches down; returns where it ends.
+
+    Each column is one text of as many lines as the rows need (an id is followed by
+    blank lines where its description wraps): a few texts instead of one per cell, as
+    text is most of a chart's drawing time.
+    """
     _text(fig, EDGE_IN, y, height,
           "Injects (MSEL): each one that hit is marked by its id above the chart",
           size=style.LABEL_SIZE, bold=True)
@@ -136,31 +146,51 @@ def _draw_msel(fig: Figure, notes: Notes, y: float, height: float) -> float:
     xs = [EDGE_IN + sum(notes.columns[:k]) for k in range(4)]
     for x, header in zip(xs, HEADERS, strict=True):
         _text(fig, x, y, height, header, bold=True)
-    y -= LINE_IN
+    y -= notes.line + 0.02
     width = fig.get_size_inches()[0]
     fig.add_artist(Line2D([EDGE_IN / width, 1 - EDGE_IN / width], [y / height] * 2,
                           color=style.GRID, linewidth=0.8))
-    for k, (row, lines) in enumerate(zip(notes.rows, notes.described(), strict=True)):
-        tall = len(lines) * LINE_IN + 0.05
+    y -= 0.03
+    described = notes.described()
+    columns: list[list[str]] = [[], [], [], []]
+    top = y + (notes.line - notes.glyphs) / 2  # a row's band is centred on its lines
+    for k, (row, lines) in enumerate(zip(notes.rows, described, strict=True)):
+        blank = [""] * (len(lines) - 1)
+        for column, cell in zip(columns, (row.id, row.time, row.outcome), strict=False):
+            column += [cell, *blank]
+        columns[3] += lines
+        tall = len(lines) * notes.line
         if k % 2:
-            fig.add_artist(Rectangle((EDGE_IN / width, (y - tall) / height),
+            fig.add_artist(Rectangle((EDGE_IN / width, (top - tall) / height),
                                      1 - 2 * EDGE_IN / width, tall / height,
                                      facecolor=ZEBRA, edgecolor="none", zorder=0))
-        for x, cell in zip(xs, (row.id, row.time, row.outcome, "\n".join(lines)),
-                           strict=True):
-            _text(fig, x, y - 0.025, height, cell, bold=x == xs[0])
-        y -= tall
-    return y
+        top -= tall
+    for k, (x, column) in enumerate(zip(xs, columns, strict=True)):
+        _text(fig, x, y, height, "\n".join(column), bold=k == 0)
+    return top
 
 
 def _text(fig: Figure, x: float, y: float, height: float, text: str, *,
-          size: float = FONT, bold: bool = False) -> None:
+          size: float = FONT, bold: bool = False) -> Text:
     """Text with its top left at ``(x, y)`` inches from the figure's bottom left."""
     width = fig.get_size_inches()[0]
-    fig.text(x / width, y / height, style.plain(text), ha="left", va="top", fontsize=size,
-             color=style.INK, fontweight="bold" if bold else "normal", linespacing=1.32 / 1.2)
+    return fig.text(x / width, y / height, style.plain(text), ha="left", va="top",
+                    fontsize=size, color=style.INK, fontweight="bold" if bold else "normal",
+                    linespacing=LINE_SPACING)
 
 
-def notes_for(result: RunResult, shortened: Sequence[str], width: float) -> Notes:
-    """The blocks for ``result``'s chart, ``width`` inches wide."""
-    return Notes(msel_rows(result), list(dict.fromkeys(shortened)), width)
+def line_metrics(fig: Figure) -> tuple[float, float]:
+    """``(pitch, height)`` in inches of the table's lines, as ``fig``'s renderer sets them."""
+    texts = [fig.text(0, 0, "\n".join(["lp"] * n), fontsize=FONT, linespacing=LINE_SPACING)
+             for n in (1, 6)]
+    (_w1, h1), (_w6, h6) = text_sizes(fig, texts)
+    for text in texts:
+        text.remove()
+    return (h6 - h1) / 5, h1
+
+
+def notes_for(result: RunResult, shortened: Sequence[str], fig: Figure) -> Notes:
+    """The blocks for ``result``'s chart in ``fig`` (its width as it is now)."""
+    pitch, glyphs = line_metrics(fig)
+    return Notes(msel_rows(result), list(dict.fromkeys(shortened)),
+                 float(fig.get_size_inches()[0]), pitch, glyphs)
