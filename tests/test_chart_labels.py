@@ -224,7 +224,10 @@ def test_msel_table_rows_are_the_injects(kazind: tuple[RunResult, Figure]) -> No
     rows = msel_rows(result)
     assert [r.id for r in rows] == [i.id for i in result.scenario.injects]
     hits = {h.id: h.t for h in inject_hits(result)}
-    cells = [t.get_text() for t in fig.texts]
+    cells = [line for t in fig.texts for line in t.get_text().split("\n")]
+    id_column = next(t.get_text().split("\n") for t in fig.texts
+                     if t.get_text().startswith(rows[0].id + "\n"))
+    assert [x for x in id_column if x] == [r.id for r in rows]  # one row per inject
     for row, inject in zip(rows, result.scenario.injects, strict=True):
         assert row.id in cells  # the id, as marked above the chart
         assert row.description == inject.description
