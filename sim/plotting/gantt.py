@@ -1,4 +1,11 @@
-"""The schedule (Gantt) chart of one run, with the plan behind it as ghost bars."""
+"""The schedule (Gantt) chart of one run, with the plan behind it as ghost bars.
+
+Row labels are fitted at word boundaries (two lines when the rows are high enough,
+else shortened between whole words); inject ids go in lanes so that none overlap. In a
+figure of its own, the MSEL table (every inject's id, time, outcome and text) and the
+shortened names in full are set under the chart; in SVG, shortened labels and inject
+ids carry tooltips with the whole text.
+"""
 
 from __future__ import annotations
 
@@ -59,6 +66,7 @@ def gantt(result: RunResult, plan: RunResult | None = None, *, by: By = "activit
     days are shaded, injects that hit are marked with their ids, phase due times
     are marked, and a phase ``limit`` is bracketed with any breach highlighted.
     Above ``max_rows`` activity rows the chart draws one row per phase and says so.
+    In a figure of its own, the MSEL table and the names in full go under it.
     """
     if by not in ("activity", "group"):
         raise ValueError(f"by must be 'activity' or 'group', not {by!r}")
