@@ -65,8 +65,8 @@ def gantt(result: RunResult, plan: RunResult | None = None, *, by: By = "activit
     made with ``plan=True``) is drawn as faint ghost bars behind. Nights and rest
     days are shaded, injects that hit are marked with their ids, phase due times
     are marked, and a phase ``limit`` is bracketed with any breach highlighted.
-    Above ``max_rows`` activity rows the chart draws one row per phase and says so.
-    In a figure of its own, the MSEL table and the names in full go under it.
+    Above ``max_rows`` activity rows the chart draws one row per phase and says so;
+    in a figure of its own, the MSEL table and the names in full go under it.
     """
     if by not in ("activity", "group"):
         raise ValueError(f"by must be 'activity' or 'group', not {by!r}")
@@ -102,8 +102,7 @@ def gantt(result: RunResult, plan: RunResult | None = None, *, by: By = "activit
     legend = _legend(ax, result, plan, colours, layout)
     title = f"{_title(result, by, layout, max_rows)}\n{_subtitle(result, plan)}"
     if own_figure:
-        _fit_figure(fig, ax, result, rows, above=above, legend=legend, title=title,
-                    dated=dated)
+        _fit_figure(fig, ax, result, rows, above=above, legend=legend, title=title, dated=dated)
     else:
         rows_as_ticks(ax, rows)
         style.axes_title(ax, title, pad=4.0 + above)
