@@ -24,7 +24,8 @@ from sim.plotting.rows import activity_layout
 from sim.plotting.schedule_axes import fitted_labels
 from sim.plotting.tooltips import SVG
 from sim.results import RunResult
-from sim.scenario import load_scenario
+from sim.scenario import load_scenario, load_tree
+from sim.scenario.synth import synth_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -156,6 +157,13 @@ def test_inject_labels_never_overlap_on_the_bundled_scenarios(path: Path, by: st
     scenario = load_scenario(path)
     for seed in (1, 7):
         result = simulate(scenario, seed)
+        _assert_no_overlap(gantt(result, by=by), result)  # type: ignore[arg-type]
+
+
+def test_inject_labels_never_overlap_on_a_generated_scenario_with_many_injects() -> None:
+    result = simulate(load_tree(synth_tree(150, seed=4, injects=30)), 4)
+    assert len(inject_hits(result)) >= 10
+    for by in ("activity", "group"):
         _assert_no_overlap(gantt(result, by=by), result)  # type: ignore[arg-type]
 
 

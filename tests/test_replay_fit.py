@@ -17,6 +17,8 @@ from sim.cli.commands.replay_fit import fit, listed
 from sim.cli.commands.replay_live import _Screen
 from sim.core.timefmt import format_time
 from sim.replay import Replay, build_replay
+from sim.scenario import load_tree
+from sim.scenario.synth import synth_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -24,8 +26,12 @@ SIZES = [(80, 24), (60, 20), (120, 40)]
 BORDERS = re.compile(r"[│┃╭╮╰╯┏┓┗┛─━]")
 
 
-@pytest.fixture(scope="module", params=BUNDLED, ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=[*BUNDLED, "generated"],
+                ids=lambda p: p if isinstance(p, str) else p.stem)
 def replay(request: pytest.FixtureRequest) -> Replay:
+    if request.param == "generated":  # many groups and resources: lists get trimmed
+        tree = synth_tree(120, seed=3, resources=9, groups=8, injects=8)
+        return build_replay(simulate(load_tree(tree), 3))
     return build_replay(simulate(load_scenario(request.param), 3))
 
 
@@ -73,7 +79,8 @@ def _vocabulary(replay: Replay, index: int) -> set[str]:
     drawn with room for everything, and the scenario file's."""
     roomy = _console(400, 300)
     text = "\n".join(_draw(_Screen(replay, roomy, speed=1.0), roomy, index))
-    text += Path(replay.scenario.file).read_text(encoding="utf-8")
+    source = Path(replay.scenario.file)
+    text += source.read_text(encoding="utf-8") if source.is_file() else ""
     tokens = set(re.split(r"[\s\"{}\[\]]+", BORDERS.sub(" ", text)))
     return tokens | {t.strip(",;:.()'") for t in tokens}
 
