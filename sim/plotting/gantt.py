@@ -1,4 +1,11 @@
-"""The schedule (Gantt) chart of one run, with the plan behind it as ghost bars."""
+"""The schedule (Gantt) chart of one run, with the plan behind it as ghost bars.
+
+Row labels are fitted at word boundaries (two lines when the rows are high enough,
+else shortened between whole words); inject ids go in lanes so that none overlap. In a
+figure of its own, the MSEL table (every inject's id, time, outcome and text) and the
+shortened names in full are set under the chart; in SVG, shortened labels and inject
+ids carry tooltips with the whole text.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from matplotlib.patches import Patch
 from sim.core.timefmt import format_duration, format_time
 from sim.plotting import style
 from sim.plotting.gantt_marks import draw_ends, draw_injects, draw_phase_marks
+from sim.plotting.gantt_notes import draw_notes, notes_for
 from sim.plotting.rows import (
     MAX_ROWS,
     Layout,
@@ -57,7 +65,8 @@ def gantt(result: RunResult, plan: RunResult | None = None, *, by: By = "activit
     made with ``plan=True``) is drawn as faint ghost bars behind. Nights and rest
     days are shaded, injects that hit are marked with their ids, phase due times
     are marked, and a phase ``limit`` is bracketed with any breach highlighted.
-    Above ``max_rows`` activity rows the chart draws one row per phase and says so.
+    Above ``max_rows`` activity rows the chart draws one row per phase and says so;
+    in a figure of its own, the MSEL table and the names in full go under it.
     """
     if by not in ("activity", "group"):
         raise ValueError(f"by must be 'activity' or 'group', not {by!r}")
@@ -86,17 +95,17 @@ def gantt(result: RunResult, plan: RunResult | None = None, *, by: By = "activit
         _label_wide_bars(ax, bars, right / width_in)
         _shade_unavailable(ax, result, rows)
     draw_ends(ax, result)
-    levels = draw_injects(ax, result, right / width_in)
+    above = draw_injects(ax, result, right / width_in)
     dated = style.shows_dates(result.scenario, right, width_in)
     style.time_axis(ax, result.scenario, right, inches=width_in)
     ax.set_xlabel(style.time_axis_label(result.scenario), fontsize=style.LABEL_SIZE)
     legend = _legend(ax, result, plan, colours, layout)
     title = f"{_title(result, by, layout, max_rows)}\n{_subtitle(result, plan)}"
     if own_figure:
-        _fit_figure(fig, ax, rows, levels=levels, legend=legend, title=title, dated=dated)
+        _fit_figure(fig, ax, result, rows, above=above, legend=legend, title=title, dated=dated)
     else:
         rows_as_ticks(ax, rows)
-        style.axes_title(ax, title, pad=10.0 + 9.0 * levels)
+        style.axes_title(ax, title, pad=4.0 + above)
     return fig
 
 
@@ -116,25 +125,29 @@ def _rows(result: RunResult, plan: RunResult | None, by: By,
 # ---------------------------------------------------------------- layout
 
 
-def _fit_figure(fig: Figure, ax: Axes, rows: Sequence[Row], *, levels: int, legend: Legend,
-                title: str, dated: bool) -> None:
-    """Size the figure to its rows and fix the margins by arithmetic."""
+def _fit_figure(fig: Figure, ax: Axes, result: RunResult, rows: Sequence[Row], *,
+                above: float, legend: Legend, title: str, dated: bool) -> None:
+    """Size the figure to its rows, inject lanes (``above``: points) and the notes under
+    it (the MSEL table, the names in full), and fix the margins by arithmetic."""
     n = max(len(rows), 1)
     row_h = row_height(n)
     size = label_size(row_h)
     ax.set_ylim(n - 0.5, -0.5)  # first row at the top
-    row_labels(ax, rows, size)
-    left = label_margin(rows, size)
+    shortened = row_labels(ax, rows, size, row_h)
+    left = label_margin(rows, size, row_h)
     legend_chars = max(len(t.get_text()) for t in legend.get_texts())
     right = 0.8 + 0.85 * style.text_width(legend_chars, style.SMALL_SIZE + 0.5)
-    top = style.title_height(title) + (0.2 + 9.0 * levels / 72 if levels else 0.1)
-    bottom = axis_margin(dated)
-    height = max(n * row_h, legend_rows_height(legend)) + top + bottom
+    top = style.title_height(title) + (0.14 + above / 72 if above else 0.1)
     width = left + PLOT_WIDTH + right
+    fig.set_size_inches(width, fig.get_size_inches()[1])
+    notes = notes_for(result, shortened, fig)
+    bottom = axis_margin(dated) + notes.height
+    height = max(n * row_h, legend_rows_height(legend)) + top + bottom
     fig.set_size_inches(width, height)
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
                         bottom=bottom / height)
     style.figure_title(fig, title)
+    draw_notes(fig, notes)
 
 
 def legend_rows_height(legend: Legend) -> float:

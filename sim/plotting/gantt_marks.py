@@ -7,12 +7,16 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
+from sim.core.timefmt import format_time
 from sim.plotting import style
+from sim.plotting.label_lanes import GAP_IN, assign_lanes, text_sizes
 from sim.plotting.rows import Layout, phase_extents, rect
 from sim.plotting.timeline import Segment, inject_hits
+from sim.plotting.tooltips import add_tooltip
 from sim.results import RunResult
 
 SPAN = 0.30  # phase summary bar height, in rows
+LABEL_DX, LABEL_DY = -2.0, 6.0  # points from an inject's marker to its id
 
 
 def draw_phase_marks(ax: Axes, result: RunResult, layout: Layout, colours: dict[str, str],
@@ -91,11 +95,16 @@ def draw_ends(ax: Axes, result: RunResult) -> None:
     ax.axvline(result.end_h, color=colour, linestyle="-", linewidth=1.6, zorder=5, gid="end")
 
 
-def draw_injects(ax: Axes, result: RunResult, hours_per_inch: float) -> int:
-    """A marker and a dotted line per inject that hit, ids above the chart. Returns label rows."""
+def draw_injects(ax: Axes, result: RunResult, hours_per_inch: float) -> float:
+    """A marker and a dotted line per inject that hit, ids above the chart, in lanes so
+    that no two ids overlap (measured by the renderer). Returns the points above the
+    axes the ids take (0 without injects).
+
+    Each id carries a tooltip in SVG: its time, kind and description.
+    """
     hits = inject_hits(result)
     if not hits:
-        return 0
+        return 0.0
     xs = [h.t for h in hits]
     ax.vlines(xs, 0, 1, transform=ax.get_xaxis_transform(), colors=style.INK,
               linestyles=":", linewidth=0.8, alpha=0.7, zorder=4, gid="inject-lines")
@@ -103,16 +112,24 @@ def draw_injects(ax: Axes, result: RunResult, hours_per_inch: float) -> int:
                        linestyle="none", marker="v", markersize=6, color=style.INK,
                        clip_on=False, zorder=7)
     marks.set_gid("inject-markers")
-    hours_per_char = style.text_width(1, style.SMALL_SIZE) * hours_per_inch
-    level_end: list[float] = []
+    fig = style.figure_of(ax)
+    by_id = {i.id: i for i in result.scenario.injects}
+    labels = []
     for hit in hits:
-        need = (len(hit.id) + 1.5) * hours_per_char
-        level = next((k for k, x in enumerate(level_end) if hit.t >= x), len(level_end))
-        if level == len(level_end):
-            level_end.append(0.0)
-        level_end[level] = hit.t + need
-        ax.annotate(style.plain(hit.id), (hit.t, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(-2, 6 + 9 * level), textcoords="offset points",
-                    fontsize=style.SMALL_SIZE, ha="left", va="bottom", color=style.INK,
-                    annotation_clip=False, gid="inject-label")
-    return len(level_end)
+        label = ax.annotate(style.plain(hit.id), (hit.t, 1.0), xycoords=("data", "axes fraction"),
+                            xytext=(LABEL_DX, LABEL_DY), textcoords="offset points",
+                            fontsize=style.SMALL_SIZE, ha="left", va="bottom", color=style.INK,
+                            annotation_clip=False, gid="inject-label")
+        inject = by_id.get(hit.id)
+        words = f": {inject.description}" if inject is not None and inject.description else ""
+        add_tooltip(fig, label, f"{hit.id} at {format_time(hit.t)} ({hit.kind}){words}",
+                    "inject-label")
+        labels.append(label)
+    sizes = text_sizes(fig, labels)
+    lanes = assign_lanes([(h.t / hours_per_inch + LABEL_DX / 72,
+                           h.t / hours_per_inch + LABEL_DX / 72 + w)
+                          for h, (w, _h) in zip(hits, sizes, strict=True)], gap=GAP_IN)
+    step = max(h for _w, h in sizes) * 72 + 1.0  # points per lane
+    for label, lane in zip(labels, lanes, strict=True):
+        label.xyann = (LABEL_DX, LABEL_DY + step * lane)
+    return LABEL_DY + step * (max(lanes) + 1)

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sim.core import words
 from sim.plotting.timeline import EPS, Segment, all_activities
 from sim.results import PhaseRow, RunResult
 
@@ -28,6 +29,12 @@ class Row:
     phase: str | None = None  # phase id (phase and activity rows)
     group: str | None = None  # group id (lane rows)
     activities: list[str] = field(default_factory=list)  # instance ids drawn on this row
+    full: str = ""  # the whole name, when ``label`` is shortened
+
+    @property
+    def name(self) -> str:
+        """The row's whole name (its label unless that was shortened)."""
+        return self.full or self.label
 
 
 @dataclass(slots=True)
@@ -40,12 +47,17 @@ class Layout:
 
 
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:
-    """At most ``limit`` characters, cut in the middle: the ends tell similar names apart."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    tail = (limit - 1) * 2 // 5
-    return text[: limit - 1 - tail].rstrip() + "…" + text[len(text) - tail:].lstrip()
+    """At most ``limit`` characters, whole words from both ends kept: the ends tell
+    similar names apart (see :func:`sim.core.words.shorten`)."""
+    return words.shorten(text, limit)
+
+
+def _row(label: str, kind: RowKind, phase: str | None = None, group: str | None = None,
+         activities: list[str] | None = None) -> Row:
+    """A row whose label is ``label`` shortened, with the whole name kept beside it."""
+    short = shorten(label)
+    return Row(short, kind, phase, group, activities or [],
+               full=label if short != label else "")
 
 
 def activity_layout(result: RunResult, *, max_rows: int = MAX_ROWS) -> Layout:
@@ -70,8 +82,8 @@ def activity_layout(result: RunResult, *, max_rows: int = MAX_ROWS) -> Layout:
     for phase_id, members in bases.items():
         first = len(rows)
         instances = [i for ids in members.values() for i in ids]
-        rows.append(Row(shorten(phase_names.get(phase_id, phase_id)), "phase", phase_id,
-                        activities=instances if compact else []))
+        rows.append(_row(words.squash(phase_names.get(phase_id, phase_id)), "phase", phase_id,
+                         activities=instances if compact else []))
         if compact:
             for i in instances:
                 row_of[i] = first
@@ -80,7 +92,7 @@ def activity_layout(result: RunResult, *, max_rows: int = MAX_ROWS) -> Layout:
                 label = names[base] if len(ids) == 1 else f"{names[base]} (×{len(ids)})"
                 for i in ids:
                     row_of[i] = len(rows)
-                rows.append(Row(shorten(label), "activity", phase_id, activities=list(ids)))
+                rows.append(_row(words.squash(label), "activity", phase_id, activities=list(ids)))
         blocks[phase_id] = (first, len(rows) - 1)
     return Layout(rows, needed, compact, row_of, blocks)
 
@@ -126,7 +138,7 @@ def group_layout(result: RunResult,
         first = len(rows)
         for team in range(group.teams):
             label = group.name if group.teams == 1 else f"{group.name} · team {team + 1}"
-            rows.append(Row(shorten(label), "lane", group=group.id))
+            rows.append(_row(words.squash(label), "lane", group=group.id))
         work = sorted(
             ((seg, dict(acts[aid].groups).get(group.id, 0))
              for aid, segs in segments.items() if aid in acts for seg in segs),

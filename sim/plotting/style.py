@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from sim.core.files import write_bytes_atomic
+from sim.plotting.tooltips import svg_bytes
 from sim.scenario.model import Calendar, Scenario
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -245,15 +246,19 @@ def check_format(fmt: str) -> str:
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: float = 110) -> bytes:
-    """The figure rendered as PNG, SVG or PDF."""
+    """The figure rendered as PNG, SVG or PDF (an SVG with the figure's tooltips)."""
     fmt = check_format(fmt)
-    buffer = io.BytesIO()
-    # Unhinted glyphs draw about 40% faster and look as good at chart resolutions; the
-    # setting is read while drawing, so it is scoped to this call.
-    with rc_context({"text.hinting": "no_hinting"}):
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white",
-                    **_OPTIONS.get(fmt, {}))
-    return buffer.getvalue()
+
+    def save() -> bytes:
+        buffer = io.BytesIO()
+        # Unhinted glyphs draw about 40% faster and look as good at chart resolutions;
+        # the setting is read while drawing, so it is scoped to this call.
+        with rc_context({"text.hinting": "no_hinting"}):
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt],
+                        facecolor="white", **_OPTIONS.get(fmt, {}))
+        return buffer.getvalue()
+
+    return svg_bytes(fig, save) if fmt == "svg" else save()
 
 
 def save_figure(fig: Figure, path: Path, *, fmt: str | None = None, dpi: float = 110) -> Path:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import select
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Literal
 
 Answer = Literal["next", "run_on", "eof"]
+IDLE_S = 0.25  # while waiting for a key, how often ``idle`` is called (e.g. to reflow)
 
 
 class StepGate:
@@ -28,12 +30,16 @@ class StepGate:
             self.active = False
             self.note = "--step: stdin is not a terminal, so the replay runs on without pausing"
 
-    def wait(self) -> Answer:
-        """Block until Enter (``next``), ``c`` (``run_on``: stop stepping) or end of input."""
+    def wait(self, idle: Callable[[], None] | None = None) -> Answer:
+        """Block until Enter (``next``), ``c`` (``run_on``: stop stepping) or end of input.
+
+        In raw mode ``idle`` is called every :data:`IDLE_S` seconds while no key comes
+        (the live display uses it to lay itself out again when the terminal is resized).
+        """
         if not self.active:
             return "run_on"
         try:
-            answer = self._read_raw() if self.raw else self._read_line()
+            answer = self._read_raw(idle) if self.raw else self._read_line()
         except (OSError, ValueError):
             answer = "eof"
         if answer == "eof":
@@ -49,10 +55,15 @@ class StepGate:
             return "eof"
         return "run_on" if line.strip().lower() in ("c", "continue") else "next"
 
-    def _read_raw(self) -> Answer:
+    def _read_raw(self, idle: Callable[[], None] | None = None) -> Answer:
         fd = self.stdin.fileno()
         with _no_echo(fd):
             while True:
+                if idle is not None and os.name == "posix":  # select() takes ttys on POSIX
+                    ready, _w, _x = select.select([fd], [], [], IDLE_S)
+                    if not ready:
+                        idle()
+                        continue
                 key = os.read(fd, 1)
                 if not key or key == b"\x04":  # hang-up, or Ctrl-D
                     return "eof"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.live import Live
@@ -27,6 +28,7 @@ MAX_GAP_S = 1.5  # the longest real pause between two frames (long idle gaps are
 INJECT_HOLD_S = 1.0  # how long an inject stays in view before the clock moves on
 TICK_S = 0.05  # clock refresh while time passes between frames
 MIN_DRAW_S = 0.04  # with --speed 0, frames closer than this are not drawn
+WIDE = 80  # columns from which panels go two by two (each then has 40)
 
 
 class _Lines:
@@ -41,6 +43,17 @@ class _Lines:
             yield Segment.line()
 
 
+class Fit(NamedTuple):
+    """How much of each panel a layout shows (``None``: all, 0: no panel)."""
+
+    activities: int
+    upcoming: int
+    groups: int | None = None
+    resources: int | None = None
+    detail: int = 2  # of an inject as it hits: see replay_screen.fresh_injects
+    last: bool = True  # the line about the last inject
+
+
 class _Screen:
     """Renders frames to fit the console: panels shrink, and the log gets the rows left over.
 
@@ -48,8 +61,12 @@ class _Screen:
     two frames only the clock is rendered again.
     """
 
-    # from the roomiest layout to the tightest
-    LAYOUTS: tuple[tuple[int, int], ...] = ((ACTIVITY_ROWS, 5), (5, 3), (3, 0), (0, 0))
+    # from the roomiest layout to the tightest: lower panels go first, then lists are
+    # trimmed ("+N more"), then the inject loses its MSEL columns
+    LAYOUTS: tuple[Fit, ...] = (
+        Fit(ACTIVITY_ROWS, 5), Fit(5, 3), Fit(3, 0), Fit(3, 0, detail=1), Fit(0, 0, detail=1),
+        Fit(0, 0, 6, 6, 1), Fit(0, 0, 4, 3, 0), Fit(0, 0, 2, 2, 0, last=False),
+        Fit(0, 0, 0, 0, 0, last=False))
     MAX_LOG = 12
 
     def __init__(self, replay: Replay, console: Console, speed: float) -> None:
@@ -58,6 +75,11 @@ class _Screen:
         self.speed = speed
         self._key: tuple[int, str | None, int, int] | None = None
         self._body: _Lines = _Lines([])
+
+    def resized(self) -> bool:
+        """Whether the console's size changed since the last frame was laid out."""
+        return self._key is not None and self._key[2:] != (self.console.width,
+                                                            self.console.height)
 
     def render(self, index: int, clock: float | None = None,
                prompt: str | None = None) -> RenderableType:
@@ -75,20 +97,24 @@ class _Screen:
         return out
 
     def _render_body(self, index: int, prompt: str | None) -> _Lines:
+        """The panels under the clock in the roomiest layout that fits; the log gets the
+        rows left; what still does not fit (many injects at once) is cut at the bottom."""
         replay, frame = self.replay, self.replay.frames[index]
-        wide = self.console.width >= 100
+        wide = self.console.width >= WIDE
         room = self.console.height - 1  # one row spare for the cursor
         room -= len(self._lines([header_panel(replay, frame, None, self.speed, prompt)]))
-        top = self._lines(fresh_injects(frame))
-        bottom = self._lines(last_inject_panels(replay, index))
-        middle: list[list[Segment]] = []
-        for activity_rows, next_rows in self.LAYOUTS:
-            middle = self._lines(state_panels(frame, wide, activity_rows, next_rows))
-            if len(top) + len(middle) + len(bottom) <= room:
+        body: list[list[Segment]] = []
+        for fit in self.LAYOUTS:
+            top = self._lines(fresh_injects(frame, fit.detail))
+            bottom = self._lines(last_inject_panels(replay, index)) if fit.last else []
+            middle = self._lines(state_panels(frame, wide, fit.activities, fit.upcoming,
+                                              fit.groups, fit.resources))
+            body = top + middle + bottom
+            if len(body) <= room:
                 break
-        left = room - len(top) - len(middle) - len(bottom) - 2  # the log's two borders
+        left = room - len(body) - 2  # the log's two borders
         log = self._lines(log_panels(replay, index, min(left, self.MAX_LOG))) if left >= 2 else []
-        return _Lines(top + middle + bottom + log)
+        return _Lines((body + log)[:max(room, 0)])
 
 
 def play_live(replay: Replay, console: Console, speed: float, gate: StepGate,
@@ -125,7 +151,12 @@ def _stop(live: Live, screen: _Screen, index: int, why: str, gate: StepGate) -> 
     """A ``--step`` stop: show the prompt in the clock's frame and wait for the gate."""
     prompt = f"⏸ {why} at {format_time(screen.replay.frames[index].t)}: Enter for more, c to run on"
     live.update(screen.render(index, prompt=prompt), refresh=True)
-    gate.wait()
+
+    def reflow() -> None:  # the terminal was resized while waiting: lay out again
+        if screen.resized():
+            live.update(screen.render(index, prompt=prompt), refresh=True)
+
+    gate.wait(reflow)
     if gate.note:
         live.console.print(f"tabletop: {gate.note}", style="yellow")
         gate.note = None
