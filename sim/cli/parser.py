@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _docs):
+    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _timetable,
+                _docs):
         add(sub)
     return parser
 
@@ -136,6 +137,19 @@ def _plot(sub: Subparsers) -> None:
                  "(no simulation)")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a directory written by `tabletop run`")
     add_chart_options(p, by=True)
+
+
+def _timetable(sub: Subparsers) -> None:
+    p = _command(sub, "timetable", help="print a run's timetable per day and group; write it "
+                 "as CSV", description="Print who does what, where and when, one table per "
+                 "day and group, with what the injects changed against the plan (expected "
+                 "durations, no injects). -o writes the same rows as CSV.")
+    p.add_argument("run_dir", metavar="RUN", help="a directory written by `tabletop run`")
+    p.add_argument("--group", metavar="G", help="only this group (its id)")
+    p.add_argument("--day", metavar="D", help="only this day (6 or D6)")
+    p.add_argument("-o", "--output", metavar="FILE.csv",
+                   help="also write the rows to this new CSV file (never overwritten, never "
+                   "inside the run directory)")
 
 
 def _docs(sub: Subparsers) -> None:
