@@ -6,6 +6,7 @@ from __future__ import annotations
 from sim.report.document import Cell, Page, Section, Table
 from sim.report.format import DASH
 from sim.results.timetable import NO_GROUP, Sheet, Timetable
+from sim.scenario.model import Inject
 
 NOTE = ("Who does what, where and when, day by day; each day starts a new page when "
         "printed. Planned: the plan run (expected durations, no injects). Changes: what "
@@ -29,6 +30,13 @@ def timetable_section(table: Timetable) -> Section:
     return Section("Timetable", "timetable", note, tuple(pages))
 
 
+def inject_words(inject: Inject) -> str:
+    """``M-01: Power cut in the hall.``, or ``M-02 (delay).`` without a description."""
+    if not inject.description:
+        return f"{inject.id} ({inject.kind})."
+    return f"{inject.id}: {' '.join(inject.description.split()).rstrip('.')}."
+
+
 def _sheet_table(table: Timetable, sheet: Sheet) -> Table:
     headers = ("Time", "Activity", "Place", *(("Planned",) if table.against_plan else ()),
                "Changes")
@@ -40,8 +48,7 @@ def _sheet_table(table: Timetable, sheet: Sheet) -> Table:
                      Cell(row.note, "bad" if row.injects else "")))
     injects = {i.id: i for i in table.scenario.injects}
     named = dict.fromkeys(i for row in sheet.rows for i in row.injects if i in injects)
-    note = " ".join(f"{i}: {(injects[i].description or injects[i].kind).rstrip('.')}."
-                    for i in named)
+    note = " ".join(inject_words(injects[i]) for i in named)
     group = "none" if sheet.group == NO_GROUP else sheet.group
     return Table(f"D{sheet.day} · {table.group_title(sheet.group)}", headers, tuple(rows),
                  note=note, anchor=f"day-{sheet.day}-{group}")

@@ -63,15 +63,15 @@ class TimetableRow:
 
     @property
     def planned(self) -> str:
-        """The plan's start and end, with their day when it is not the row's: ``"09:00–12:00"``,
-        ``"D5 09:00–12:00"``; empty when the activity is not in the plan."""
+        """The plan's start and end: the start's day when it is not the row's, the end's when
+        it is not the start's (``"09:00–12:00"``, ``"D5 09:00–12:00"``, ``"13:00–D2 15:00"``);
+        empty when the activity is not in the plan."""
         if self.planned_start_h is None or self.planned_end_h is None:
             return ""
-        start, end = format_time(self.planned_start_h), format_time(self.planned_end_h)
-        start_day, end_day = start.split()[0], end.split()[0]
-        if start_day == f"D{self.day}" and end_day == start_day:
-            return f"{start.split()[1]}–{end.split()[1]}"
-        return f"{start}–{end.split()[1] if end_day == start_day else end}"
+        start_day, start = format_time(self.planned_start_h).split()
+        end_day, end = format_time(self.planned_end_h).split()
+        return (("" if start_day == f"D{self.day}" else f"{start_day} ") + start + "–"
+                + ("" if end_day == start_day else f"{end_day} ") + end)
 
 
 class Sheet(NamedTuple):

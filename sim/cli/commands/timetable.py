@@ -21,6 +21,7 @@ from sim.cli.commands.plot import load_run
 from sim.cli.commands.run import plan_of
 from sim.cli.errors import EXIT_OK, UsageError, report_problems
 from sim.core.files import csv_text, write_file_new
+from sim.report.timetable import inject_words
 from sim.results import RunResult
 from sim.results.store import RunDirError
 from sim.results.timetable import NO_GROUP, Sheet, Timetable, timetable
@@ -105,8 +106,7 @@ def sheet_table(table: Timetable, sheet: Sheet) -> Table:
     injects = {i.id: i for i in table.scenario.injects}
     named = dict.fromkeys(i for row in sheet.rows for i in row.injects)
     if named:
-        out.caption = "\n".join(f"{i}: {injects[i].description or injects[i].kind}"
-                                 for i in named if i in injects)
+        out.caption = "\n".join(inject_words(injects[i]) for i in named if i in injects)
         out.caption_justify = "left"
         out.caption_style = "dim"
     return out
@@ -121,16 +121,17 @@ def main(args: argparse.Namespace) -> int:
     day = day_number(full, args.day)
     chosen = full.select(group=args.group, day=day)
     console = Console(highlight=False)
-    console.print(f"{result.scenario.name}: timetable of seed {result.seed} ({run_dir})")
-    console.print("Planned: the plan run (expected durations, no injects).")
+    console.print(f"{result.scenario.name}: timetable of seed {result.seed} ({run_dir})",
+                  soft_wrap=True)
+    console.print("Planned: the plan run (expected durations, no injects).", soft_wrap=True)
     if not chosen.rows:
         what = " and ".join(w for w in (args.group and full.group_title(args.group),
                                         day and full.day_title(day)) if w)
-        console.print(f"  nothing is scheduled for {what}")
+        console.print(f"  nothing is scheduled for {what}", soft_wrap=True)
     for sheet in chosen.sheets():
         console.print()
         console.print(sheet_table(chosen, sheet))
     if target is not None:
         write_file_new(target, csv_text(COLUMNS, timetable_rows(chosen)))
-        console.print(f"wrote {target} ({len(chosen.rows)} rows)")
+        console.print(f"wrote {target} ({len(chosen.rows)} rows)", soft_wrap=True)
     return EXIT_OK
