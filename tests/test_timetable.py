@@ -96,7 +96,8 @@ def test_an_injects_change_is_marked_with_its_id(
     result, plan, _ = small
     table = timetable(result, plan)
     notes = {(r.day, r.group, r.activity): r.note for r in table.rows}
-    assert notes[(1, "blue", "lecture")] == ("ends 2h later than planned (held up by M-01); "
+    # the outage paused it: the pause names M-01, the later end needs no second mention
+    assert notes[(1, "blue", "lecture")] == ("ends 2h later than planned; "
                                              "paused 10:00–12:00 by M-01")
     assert notes[(1, "green", "drill")] == ("delayed +1h by M-02; ends 1h later than planned")
     assert notes[(2, "blue", "visit")] == "added by M-03"
@@ -224,3 +225,37 @@ def test_csv_is_written_with_o_and_refused_when_it_exists(
     assert status == 2 and "inside the run directory" in err and not inside.exists()
     status, _, err = _cli(capsys, "timetable", str(run_dir), "-o", str(tmp_path / "t.xlsx"))
     assert status == 2 and "name the file *.csv" in err
+
+
+HELD = """\
+format: tabletop/1
+name: Held up
+days: 1
+calendar: {day_start: "08:00", day_end: "18:00"}
+groups: [{id: a, headcount: 5}, {id: b, headcount: 5}]
+resources: [{id: hall, capacity: 1}]
+phases:
+  - id: p
+    activities:
+      - {id: talk, duration: 1, groups: [a], needs: {hall: 1}, not_before: "D1 10:00"}
+      - {id: walk, duration: 1, groups: [b], not_before: "D1 10:00"}
+injects:
+  - {id: X-1, at: "D1 09:00", kind: resource_down, target: hall, for: 2h}
+  - {id: X-2, at: "D1 09:30", kind: group_unavailable, target: b, for: 90min}
+"""
+
+
+def test_a_start_held_up_by_an_outage_names_the_inject(tmp_path: Path) -> None:
+    """talk and walk may start at 10:00 (the plan), but X-1 has the hall until 11:00 and X-2
+    keeps group b away until 11:00: both start an hour late, and the log says why."""
+    path = tmp_path / "held.yaml"
+    path.write_text(HELD, encoding="utf-8")
+    scenario = load_scenario(path)
+    table = timetable(simulate(scenario, 0), simulate(scenario, 0, plan=True))
+    assert [(r.activity, r.start_clock, r.planned, r.changes, r.injects, r.note)
+            for r in table.rows] == [
+        ("talk", "11:00", "10:00–11:00", ("moved",), ("X-1",),
+         "starts 1h later than planned (held up by X-1)"),
+        ("walk", "11:00", "10:00–11:00", ("moved",), ("X-2",),
+         "starts 1h later than planned (held up by X-2)"),
+    ]

@@ -194,12 +194,15 @@ def _activity_marks(aid: str, start: float, end: float | None,
         marks.append("paused")  # the words go with the day of each pause
     plan_start, plan_end = planned.get(aid, (None, None))
     if with_plan and plan_start is not None and aid not in notes.added:
-        moved, later = _moved_words(start, end, plan_start, plan_end)
+        paused_by = {p.inject for p in notes.pauses.get(aid, []) if p.inject}
+        holds = notes.held_by.get(aid, [])
+        before = sorted({i for t, i in holds if t <= start})
+        after = sorted({i for t, i in holds if t > start} - paused_by - set(before))
+        moved, named = _moved_words((start, plan_start, before), (end, plan_end, after))
         if moved:
             marks.append("moved")
-            held = sorted(notes.held_by.get(aid, ())) if later else []
-            causes += held
-            words.append(moved + (f" (held up by {', '.join(held)})" if held else ""))
+            causes += named
+            words.append(moved)
     if end is None:
         marks.append("unfinished")
         words.append("unfinished when the run ended")
@@ -207,18 +210,37 @@ def _activity_marks(aid: str, start: float, end: float | None,
                   tuple(words))
 
 
-def _moved_words(start: float, end: float | None, plan_start: float,
-                 plan_end: float | None) -> tuple[str, bool]:
-    """``"starts 1h30 later than planned"``, ``"ends 20min earlier ..."`` (empty: no change),
-    and whether that is later."""
-    for what, actual, planned in (("starts", start, plan_start), ("ends", end, plan_end)):
-        if actual is None or planned is None:
+Shift = tuple[float | None, float | None, list[str]]  # actual, planned, injects held it
+
+
+def _moved_words(start: Shift, end: Shift) -> tuple[str, list[str]]:
+    """``"starts 1h30 later than planned (held up by M-02)"``, ``"ends 20min earlier than
+    planned"``, ``"starts 47min later than planned, ends 2h47 later"`` (empty: no change),
+    and the injects named. An inject is named for a later start or end only, and for the
+    end only when it held the activity up after it started (a pause says so itself)."""
+    clauses: list[str] = []
+    named: list[str] = []
+    shifts = [_shift(actual, planned) for actual, planned, _held in (start, end)]
+    for (what, (_a, _p, held)), shift in zip((("starts", start), ("ends", end)), shifts,
+                                             strict=True):
+        if shift is None or abs(shift) < MINUTE:
             continue
-        shift = round((actual - planned) * 60) / 60
-        if abs(shift) >= MINUTE:
-            return (f"{what} {format_duration(abs(shift))} "
-                    f"{'later' if shift > 0 else 'earlier'} than planned"), shift > 0
-    return "", False
+        if clauses and shifts[0] is not None and abs(shift - shifts[0]) < MINUTE:
+            continue  # it ends as late as it starts: the start says it all
+        held = held if shift > 0 else []
+        clauses.append(f"{what} {format_duration(abs(shift))} "
+                       f"{'later' if shift > 0 else 'earlier'}"
+                       + (" than planned" if not clauses else "")
+                       + (f" (held up by {', '.join(held)})" if held else ""))
+        named += held
+    return ", ".join(clauses), named
+
+
+def _shift(actual: float | None, planned: float | None) -> float | None:
+    """``actual - planned`` to the minute, or None when either is missing."""
+    if actual is None or planned is None:
+        return None
+    return round((actual - planned) * 60) / 60
 
 
 def _day_marks(base: _Marks, pauses: Sequence[Pause], day: int, first: int) -> _Marks:

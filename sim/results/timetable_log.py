@@ -26,7 +26,9 @@ class LogNotes:
     pauses: dict[str, list[Pause]] = field(default_factory=dict)
     added: dict[str, str] = field(default_factory=dict)  # activity -> the inject that added it
     delayed: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # (inject, hours)
-    held_by: dict[str, set[str]] = field(default_factory=dict)  # injects whose outage it waited
+    # (t, inject) for each outage it waited through, from t on: a resource or group it
+    # needed was taken by the inject
+    held_by: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -80,7 +82,7 @@ class _Reader:
         held = (key[0], key[1])
         self.waiting[aid] = held
         if held in self.taken_by:
-            self.notes.held_by.setdefault(aid, set()).add(self.taken_by[held])
+            self.notes.held_by.setdefault(aid, []).append((ev.t, self.taken_by[held]))
 
     def _taken(self, ev: Event) -> None:
         """An inject takes (or gives back) units of a resource, or sends a group away."""
@@ -97,7 +99,7 @@ class _Reader:
         self.taken_by[key] = ev.inject
         for aid, held in self.waiting.items():  # those already waiting for it wait longer
             if held == key:
-                self.notes.held_by.setdefault(aid, set()).add(ev.inject)
+                self.notes.held_by.setdefault(aid, []).append((ev.t, ev.inject))
 
     def _delay(self, inject: Inject, ev: Event) -> None:
         """The instances a ``delay`` inject reached: as the engine picks them, those of its
