@@ -89,13 +89,14 @@ def output_path(run_dir: Path, text: str | None) -> Path | None:
 def sheet_table(table: Timetable, sheet: Sheet) -> Table:
     """One day of one group as a rich table that reads at 80 columns."""
     out = Table(title=f"{table.day_title(sheet.day)}: {table.group_title(sheet.group)}",
-                title_justify="left", box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
-    out.add_column("Time", no_wrap=True)
-    out.add_column("Activity", ratio=3)
-    out.add_column("Place", ratio=2)
+                title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                padding=(0, 1, 0, 0))
+    out.add_column("Time", no_wrap=True)  # the others wrap their text inside the width
+    out.add_column("Activity", ratio=4)
+    out.add_column("Place", ratio=3, max_width=18)
     if table.against_plan:
-        out.add_column("Planned", ratio=1)
-    out.add_column("Changes", ratio=3)
+        out.add_column("Planned", min_width=11, max_width=11)
+    out.add_column("Changes", ratio=4)
     for row in sheet.rows:
         cells: list[str | Text] = [f"{row.start_clock}–{row.end_clock}", row.name,
                                    ", ".join(row.places) or "—"]
