@@ -259,3 +259,23 @@ def test_a_start_held_up_by_an_outage_names_the_inject(tmp_path: Path) -> None:
         ("walk", "11:00", "10:00–11:00", ("moved",), ("X-2",),
          "starts 1h later than planned (held up by X-2)"),
     ]
+
+
+def test_an_unfinished_activity_is_marked(tmp_path: Path) -> None:
+    """The hall goes for longer than the run may last (the time cap): the talk that had it
+    from 08:00 pauses at 09:00 and never resumes."""
+    path = tmp_path / "stuck.yaml"
+    path.write_text(
+        "format: tabletop/1\nname: Stuck\ndays: 1\ncalendar: {day_start: \"08:00\"}\n"
+        "groups: [{id: a, headcount: 5}]\nresources: [{id: hall, capacity: 1}]\n"
+        "phases:\n  - id: p\n    activities:\n"
+        "      - {id: talk, duration: 2, groups: [a], needs: {hall: 1}}\n"
+        "injects:\n  - {id: X-1, at: \"D1 09:00\", kind: resource_down, target: hall, "
+        "for: 3000h}\n", encoding="utf-8")
+    scenario = load_scenario(path)
+    result = simulate(scenario, 0)
+    assert result.stuck
+    (row,) = timetable(result, simulate(scenario, 0, plan=True)).rows
+    assert (row.start_clock, row.end_clock, row.changes, row.injects) == (
+        "08:00", "09:00", ("paused", "unfinished"), ("X-1",))
+    assert row.note == "unfinished when the run ended; paused 09:00–end of run by X-1"

@@ -30,6 +30,7 @@ from sim.scenario.model import Scenario
 NO_GROUP = "(none)"  # the sheet of activities that no group takes part in
 MINUTE = 1 / 60  # times are printed to the minute: a smaller difference is no change
 CHANGES = ("added", "delayed", "paused", "moved", "unfinished")
+UNTIL_END = "end of run"  # a pause the run never resumed
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,7 @@ def _day_marks(base: _Marks, pauses: Sequence[Pause], day: int, first: int) -> _
             continue
         marks.append("paused")
         causes.append(pause.inject)
-        until = (DASH_TIME if pause.resumed is None else
+        until = (UNTIL_END if pause.resumed is None else
                  format_clock(pause.resumed - (day - 1) * 24.0)
                  if _day_of(pause.resumed) == day else format_time(pause.resumed))
         words.append(f"paused {format_clock(pause.t - (day - 1) * 24.0)}–{until} "
@@ -262,8 +263,6 @@ def _day_marks(base: _Marks, pauses: Sequence[Pause], day: int, first: int) -> _
     return _Marks(tuple(m for m in CHANGES if m in marks), tuple(dict.fromkeys(causes)),
                   tuple(words))
 
-
-DASH_TIME = "end of run"
 
 
 def _day_of(t: float) -> int:
