@@ -27,6 +27,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
     anchor: str = ""
+    nowrap: tuple[int, ...] = ()  # columns whose cells keep to one line in HTML (times)
 
 
 @dataclass(frozen=True, slots=True)

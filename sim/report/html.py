@@ -31,7 +31,7 @@ nav.toc ol{margin:.2rem 0;padding-left:1.4rem}nav.toc ol ol{padding-left:0}
 nav.toc ol ol li{display:inline-block;margin-right:1rem}
 h3{font-size:1.1rem;margin:1.4rem 0 .3rem}h4{font-size:.98rem;margin:1rem 0 .2rem}
 @page{size:A4;margin:14mm 12mm 16mm}
-section.pages td:first-child{white-space:nowrap}
+td.nw{white-space:nowrap}
 @media print{body{margin:0;max-width:none;font-size:10pt;line-height:1.3}
 a{color:inherit;text-decoration:none}
 h2,h3,h4{break-after:avoid;page-break-after:avoid}
@@ -79,8 +79,9 @@ def render_html(report: Report, images: dict[str, tuple[str, bytes]],
     return "\n".join(parts) + "\n"
 
 
-def _td(cell: Cell) -> str:
-    cls = f' class="{cell.flag}"' if cell.flag else ""
+def _td(cell: Cell, nowrap: bool = False) -> str:
+    classes = " ".join(c for c in (cell.flag, "nw" if nowrap else "") if c)
+    cls = f' class="{classes}"' if classes else ""
     return f"<td{cls}>{_h(cell.text)}</td>"
 
 
@@ -113,7 +114,8 @@ def _section(section: Section) -> str:
 
 def _html_table(table: Table, level: int = 2) -> str:
     head = "".join(f"<th>{_h(h)}</th>" for h in table.headers)
-    body = "".join("<tr>" + "".join(_td(c) for c in row) + "</tr>" for row in table.rows)
+    body = "".join("<tr>" + "".join(_td(c, k in table.nowrap) for k, c in enumerate(row))
+                   + "</tr>" for row in table.rows)
     anchor = f' id="{_h(table.anchor)}"' if table.anchor else ""
     out = f"<h{level}{anchor}>{_h(table.title)}</h{level}>"
     if table.rows:

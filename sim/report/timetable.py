@@ -51,4 +51,5 @@ def _sheet_table(table: Timetable, sheet: Sheet) -> Table:
     note = " ".join(inject_words(injects[i]) for i in named)
     group = "none" if sheet.group == NO_GROUP else sheet.group
     return Table(f"D{sheet.day} · {table.group_title(sheet.group)}", headers, tuple(rows),
-                 note=note, anchor=f"day-{sheet.day}-{group}")
+                 note=note, anchor=f"day-{sheet.day}-{group}",
+                 nowrap=(0, 3) if table.against_plan else (0,))
