@@ -79,7 +79,47 @@ def test_validate_outline(capsys: pytest.CaptureFixture[str], repo_root: Path) -
     )
     assert status == 0
     assert "  phase day_one: day_one: 3 activities" in out
-    assert "  inject M-01 at D1 11:00: resource_down hall - Power cut in the hall" in out
+    assert ("  inject M-01 at D1 11:00 (probability 1): resource_down hall - Power cut in the "
+            "hall") in out
+
+
+def test_validate_outline_shows_inject_windows_and_probabilities(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A random inject's window (its `between` times) and its probability, as written."""
+    path = tmp_path / "windows.yaml"
+    path.write_text(SEMINAR_WITH_WINDOWS, encoding="utf-8")
+    status, out, err = run(capsys, "validate", "--outline", str(path))
+    assert status == 0, err
+    lines = [line for line in out.splitlines() if line.startswith("  inject ")]
+    assert lines == [
+        "  inject M-01 at D1 11:00 (probability 1): resource_down hall - Power cut in the hall",
+        "  inject M-02 between D1 09:00 and D1 15:30 (probability 0.25): group_unavailable green",
+        "  inject M-03 between D2 08:00 and D2 12:00 (probability 0.5): note - A visit",
+    ]
+
+
+SEMINAR_WITH_WINDOWS = """\
+format: tabletop/1
+name: Seminar with random injects
+days: 2
+groups:
+  - {id: blue, headcount: 30}
+  - {id: green, headcount: 25, teams: 2}
+resources:
+  - {id: hall, capacity: 1}
+phases:
+  - id: day_one
+    activities:
+      - {id: welcome, duration: 1, groups: [blue, green], needs: {hall: 1}}
+injects:
+  - {id: M-01, at: "D1 11:00", kind: resource_down, target: hall, for: 2h,
+     description: Power cut in the hall}
+  - {id: M-02, at: {between: ["D1 09:00", "D1 15:30"]}, probability: 0.25,
+     kind: group_unavailable, target: green, for: 1h}
+  - {id: M-03, at: {between: ["D2 08:00", "D2 12:00"]}, probability: 0.5, kind: note,
+     description: A visit}
+"""
 
 
 def test_validate_reports_problems_on_stderr(

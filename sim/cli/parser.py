@@ -41,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _export, _msel,
-                _docs):
+    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _timetable,
+                _export, _msel, _docs):
         add(sub)
     return parser
 
@@ -156,6 +156,17 @@ def _export(sub: Subparsers) -> None:
                        help="a directory written by `tabletop run`")
     mspdi.add_argument("-o", "--output", metavar="FILE.xml", help="new file, never "
                        "overwritten (default: RUN_DIR/project.xml, numbered if taken)")
+def _timetable(sub: Subparsers) -> None:
+    p = _command(sub, "timetable", help="print a run's timetable per day and group; write it "
+                 "as CSV", description="Print who does what, where and when, one table per "
+                 "day and group, with what the injects changed against the plan (expected "
+                 "durations, no injects). -o writes the same rows as CSV.")
+    p.add_argument("run_dir", metavar="RUN", help="a directory written by `tabletop run`")
+    p.add_argument("--group", metavar="G", help="only this group (its id)")
+    p.add_argument("--day", metavar="D", help="only this day (6 or D6)")
+    p.add_argument("-o", "--output", metavar="FILE.csv",
+                   help="also write the rows to this new CSV file (never overwritten, never "
+                   "inside the run directory)")
 
 
 def _docs(sub: Subparsers) -> None:

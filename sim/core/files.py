@@ -138,10 +138,16 @@ def _finite(data: Any) -> Any:
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """UTF-8 CSV; floats rounded to 4 decimals, ``None`` as an empty cell."""
+    path.write_text(csv_text(header, rows), encoding="utf-8")
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The text :func:`write_csv` writes (``\\n`` line ends), for a file written otherwise
+    (e.g. by :func:`write_file_new`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow(["" if v is None else (round(v, 4) if isinstance(v, float) else v)
                          for v in row])
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return buffer.getvalue()

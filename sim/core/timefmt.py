@@ -5,6 +5,7 @@ Simulation time is a float number of hours from ``D1 00:00``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -204,3 +205,16 @@ class WorkingTime:
             if hi > lo:
                 total += hi - lo
         return total
+
+
+def calendar_datetime(hours: float, start_date: dt.date) -> dt.datetime:
+    """The calendar date and clock time of ``hours`` when D1 is ``start_date``, to the
+    minute as :func:`format_time` rounds it (``D2 00:00`` is the day after D1)."""
+    return dt.datetime.combine(start_date, dt.time()) + dt.timedelta(minutes=round(hours * 60))
+
+
+def format_datetime(hours: float | None, start_date: dt.date | None) -> str:
+    """``"2021-09-03 10:00"``; empty without a start date or a finite time."""
+    if start_date is None or hours is None or not math.isfinite(hours):
+        return ""
+    return f"{calendar_datetime(hours, start_date):%Y-%m-%d %H:%M}"

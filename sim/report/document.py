@@ -27,6 +27,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
     anchor: str = ""
+    nowrap: tuple[int, ...] = ()  # columns whose cells keep to one line in HTML (times)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,25 @@ class Chart:
     name: str  # file stem: gantt, resources, heatmap, workload
     title: str
     caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Tables under one heading that starts a new page when printed (a day of a timetable)."""
+
+    title: str
+    anchor: str
+    tables: tuple[Table, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of a report after the charts, made of pages (the timetable, day by day)."""
+
+    title: str
+    anchor: str
+    note: str
+    pages: tuple[Page, ...]
 
 
 @dataclass(frozen=True)
@@ -44,3 +64,18 @@ class Report:
     tables: tuple[Table, ...]
     charts: tuple[Chart, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    sections: tuple[Section, ...] = ()
+    contents: bool = False  # a table of contents under the title, linking every part
+
+
+def contents(report: Report) -> list[tuple[int, str, str]]:
+    """``(level, title, anchor)`` of each part a table of contents links: the key figures,
+    each table, the charts, each section and its pages (level 2)."""
+    entries = [(1, "Key figures", "kpis")]
+    entries += [(1, t.title, t.anchor) for t in report.tables if t.anchor]
+    if report.charts:
+        entries.append((1, "Charts", "charts"))
+    for section in report.sections:
+        entries.append((1, section.title, section.anchor))
+        entries += [(2, page.title, page.anchor) for page in section.pages]
+    return entries

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sim.report.document import Cell, Chart, Report, Table
+import re
+
+from sim.report.document import Cell, Chart, Report, Section, Table, contents
 
 _MD_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "`": "\\`", "[": "\\[",
                              "]": "\\]", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
@@ -21,19 +23,60 @@ def render_markdown(report: Report, files: dict[str, list[str]]) -> str:
     lines = [f"# {_m(report.title)}", ""]
     lines += [f"{_m(line)}  " for line in report.meta] + [""]
     lines += [f"> **{_m(note)}**" for note in report.notes]
-    lines += ["## Key figures", "", "| Figure | Value |", "|---|---|"]
-    lines += [f"| {_m(label)} | {_mcell(cell)} |" for label, cell in report.kpis]
+    body = ["## Key figures", "", "| Figure | Value |", "|---|---|"]
+    body += [f"| {_m(label)} | {_mcell(cell)} |" for label, cell in report.kpis]
     for table in report.tables:
-        lines += _md_table(table)
+        body += _md_table(table)
     if report.charts:
-        lines += ["", "## Charts"]
+        body += ["", "## Charts"]
     for chart in report.charts:
-        lines += _md_chart(chart, files.get(chart.name, []))
-    return "\n".join(lines) + "\n"
+        body += _md_chart(chart, files.get(chart.name, []))
+    for section in report.sections:
+        body += _md_section(section)
+    if report.contents:
+        lines += _md_toc(report, body)
+    return "\n".join(lines + body) + "\n"
 
 
-def _md_table(table: Table) -> list[str]:
-    lines = ["", f"## {_m(table.title)}", ""]
+def _md_section(section: Section) -> list[str]:
+    lines = ["", f"## {_m(section.title)}", "", _m(section.note)]
+    for page in section.pages:
+        lines += ["", f"### {_m(page.title)}"]
+        for table in page.tables:
+            lines += _md_table(table, level=4)
+    return lines
+
+
+def heading_slugs(lines: list[str]) -> list[str]:
+    """The anchor each Markdown heading of ``lines`` gets, in order, as GitHub (and most
+    renderers) make them: lower case, punctuation dropped, spaces as hyphens, ``-1``,
+    ``-2`` ... after a repeated one."""
+    seen: dict[str, int] = {}
+    slugs = []
+    for line in lines:
+        if not line.startswith("#"):
+            continue
+        text = line.lstrip("#").strip().replace("\\", "").lower()
+        slug = re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        slugs.append(slug if count == 0 else f"{slug}-{count}")
+    return slugs
+
+
+def _md_toc(report: Report, body: list[str]) -> list[str]:
+    """A list of links to the parts of ``body``, by the anchors their headings get."""
+    headings = [line.lstrip("#").strip() for line in body if line.startswith("#")]
+    anchors = dict(zip(headings, heading_slugs(body), strict=True))  # first of each title
+    lines = ["## Contents", ""]
+    for level, title, _anchor in contents(report):
+        title = _m(title)
+        lines.append(("  " if level == 2 else "") + f"- [{title}](#{anchors.get(title, '')})")
+    return [*lines, ""]
+
+
+def _md_table(table: Table, level: int = 2) -> list[str]:
+    lines = ["", f"{'#' * level} {_m(table.title)}", ""]
     if table.rows:
         lines.append("| " + " | ".join(_m(h) for h in table.headers) + " |")
         lines.append("|" + "---|" * len(table.headers))

@@ -16,8 +16,10 @@ from sim.report.document import Cell, Chart, Flag, Report, Table
 from sim.report.format import DASH, named, span, when, whole_pct
 from sim.report.injects import inject_table
 from sim.report.meta import scenario_meta
+from sim.report.timetable import timetable_section
 from sim.report.write import write_document
 from sim.results import RunResult, inject_outcomes
+from sim.results.timetable import timetable
 
 if TYPE_CHECKING:
     from sim.results import PhaseRow
@@ -50,6 +52,8 @@ def build_report(result: RunResult, plan: RunResult | None = None, *,
                                  inject_table(result), stuck_table(result)) if t is not None),
         charts=run_charts(by),
         notes=tuple(notes),
+        sections=(timetable_section(timetable(result, plan)),),
+        contents=True,
     )
 
 

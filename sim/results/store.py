@@ -11,6 +11,7 @@ from typing import Any
 from sim.core.errors import TabletopError
 from sim.core.files import write_csv, write_json
 from sim.results.build import build_result
+from sim.results.csvtimes import clock_cells, clock_columns
 from sim.results.eventlog import Event
 from sim.results.result import RunResult
 from sim.scenario import load_scenario
@@ -24,22 +25,28 @@ class RunDirError(TabletopError):
 
 ACTIVITY_COLUMNS = ("id", "base_id", "name", "phase", "ready_h", "start_h", "end_h", "work_h",
                     "waited_h", "paused_h", "interruptions", "waited_for", "added_by")
+ACTIVITY_TIMES = ("ready_h", "start_h", "end_h")
+PHASE_COLUMNS = ("id", "name", "start_h", "end_h", "due_h", "late_h", "limit_h", "duration_h",
+                 "breach")
+PHASE_TIMES = ("start_h", "end_h", "due_h")
 
 
 def write_run_tables(result: RunResult, out: Path, source_text: str | None,
                      copy_name: str | None = None) -> None:
     """The minimum output contract: summary.json, activities.csv, events.jsonl (and more)."""
     write_json(out / "summary.json", result.summary())
-    write_csv(out / "activities.csv", ACTIVITY_COLUMNS,
-              ([getattr(a, c) for c in ACTIVITY_COLUMNS] for a in result.activities))
+    start_date = result.scenario.start_date
+    write_csv(out / "activities.csv", ACTIVITY_COLUMNS + clock_columns(ACTIVITY_TIMES),
+              ([*(getattr(a, c) for c in ACTIVITY_COLUMNS),
+                *clock_cells([getattr(a, c) for c in ACTIVITY_TIMES], start_date)]
+               for a in result.activities))
     with (out / "events.jsonl").open("w", encoding="utf-8") as handle:
         for event in result.events:
             handle.write(json.dumps(_event_dict(event)) + "\n")
-    write_csv(out / "phases.csv",
-              ("id", "name", "start_h", "end_h", "due_h", "late_h", "limit_h", "duration_h",
-               "breach"),
-              ([p.id, p.name, p.start_h, p.end_h, p.due_h, p.late_h, p.limit_h, p.duration_h,
-                p.breach] for p in result.phases.values()))
+    write_csv(out / "phases.csv", PHASE_COLUMNS + clock_columns(PHASE_TIMES),
+              ([*(getattr(p, c) for c in PHASE_COLUMNS),
+                *clock_cells([getattr(p, c) for c in PHASE_TIMES], start_date)]
+               for p in result.phases.values()))
     write_csv(out / "resources.csv",
               ("id", "name", "capacity", "available_h", "busy_unit_h", "lost_unit_h",
                "utilisation", "wait_h"),

@@ -22,7 +22,10 @@ from sim.ensemble import EnsembleResult, ensemble
 from sim.ensemble.risk import risk_summary
 from sim.report import write_risk_report
 from sim.report.format import pct, ranges
+from sim.results.csvtimes import clock_cells, clock_columns, day_date
 from sim.results.store import write_run_tables
+
+FINISH_TIMES = ("finish_p10_h", "finish_p50_h", "finish_p90_h")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -98,17 +101,23 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
     write_json(out / "summary.json", summary)
     st = result.stats
     crit = st.criticality()
+    start = result.scenario.start_date  # the people's columns: D-day clock, calendar date
+    finish = [[st.finish_q[i].quantile(p) for p in (0.1, 0.5, 0.9)]
+              for i in range(len(st.layout.activities))]
     write_csv(out / "activities.csv",
-              ("id", "criticality", "finish_p10_h", "finish_p50_h", "finish_p90_h"),
-              ([a, crit.get(a, 0.0), st.finish_q[i].quantile(0.1), st.finish_q[i].quantile(0.5),
-                st.finish_q[i].quantile(0.9)] for i, a in enumerate(st.layout.activities)))
+              ("id", "criticality", *FINISH_TIMES, *clock_columns(FINISH_TIMES)),
+              ([a, crit.get(a, 0.0), *finish[i], *clock_cells(finish[i], start)]
+               for i, a in enumerate(st.layout.activities)))
     write_csv(out / "sensitivity.csv", ("input", "rank_correlation"), st.tornado())
-    write_csv(out / "utilisation_by_day.csv", ("resource", "day", "p10", "p50", "p90"),
-              ([r, d + 1, *(st.util[k][d].quantile(p) for p in (0.1, 0.5, 0.9))]
+    write_csv(out / "utilisation_by_day.csv", ("resource", "day", "p10", "p50", "p90", "date"),
+              ([r, d + 1, *(st.util[k][d].quantile(p) for p in (0.1, 0.5, 0.9)),
+                day_date(d + 1, start)]
                for k, r in enumerate(st.layout.resources) for d in range(st.layout.days)))
     counts, edges = st.end_q.histogram(60)
-    write_csv(out / "end_histogram.csv", ("from_h", "to_h", "runs"),
-              ([edges[i], edges[i + 1], int(c)] for i, c in enumerate(counts)))
+    write_csv(out / "end_histogram.csv",
+              ("from_h", "to_h", "runs", *clock_columns(("from_h", "to_h"))),
+              ([edges[i], edges[i + 1], int(c), *clock_cells([edges[i], edges[i + 1]], start)]
+               for i, c in enumerate(counts)))
     (out / copy_name).write_text(text, encoding="utf-8")
     for run in st.kept:
         sub = out / "runs" / f"replication-{run.replication:05d}"

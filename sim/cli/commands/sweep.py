@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sim.cli.commands.common import check_seed, load_scenario_arg, progress_bar, write_run_dir
 from sim.cli.commands.ensembles import check_n, jobs_value
@@ -13,12 +16,14 @@ from sim.core.files import write_csv, write_json
 from sim.ensemble import EnsembleResult
 from sim.ensemble.kpis import KPIS
 from sim.ensemble.sweep import grid, sweep
+from sim.results.csvtimes import clock_cells, clock_columns
 from sim.scenario import ScenarioError
 from sim.scenario.overrides import OverrideError, apply_overrides, parse_override, parse_values
 
 # Sweep columns beyond SweepPoint.kpis(): 95% CIs of the end-time figures, and the deadline.
 SWEEP_EXTRA = ("end_mean_h_lo", "end_mean_h_hi", "end_p50_h_lo", "end_p50_h_hi",
                "end_p90_h_lo", "end_p90_h_hi", "planned_end_h")
+SWEEP_TIMES = frozenset(("end_mean_h", "end_p50_h", "end_p90_h", *SWEEP_EXTRA))
 
 
 def _sweep_extra(result: EnsembleResult) -> tuple[float, ...]:
@@ -28,6 +33,16 @@ def _sweep_extra(result: EnsembleResult) -> tuple[float, ...]:
     return tuple(v if math.isfinite(v) else math.nan for v in values)  # n < 2: no interval
 
 
+
+
+def _with_clock_columns(header: Sequence[str], rows: Sequence[Sequence[Any]],
+                        start_date: dt.date | None) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """sweep.csv's header and rows with each time also as D-day clock and date-time, after
+    the other columns (summary.json and the report keep the hours only)."""
+    times = [k for k, name in enumerate(header) if name in SWEEP_TIMES]
+    names = clock_columns([header[k] for k in times])
+    return (*header, *names), [[*row, *clock_cells([row[k] for k in times], start_date)]
+                               for row in rows]
 
 
 def main(args: argparse.Namespace) -> int:
@@ -62,7 +77,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"  {label}: {args.kpi} = {pt.kpis()[args.kpi]:.3f}")
 
     def write(out: Path) -> None:
-        write_csv(out / "sweep.csv", header, rows)
+        write_csv(out / "sweep.csv", *_with_clock_columns(header, rows, scenario.start_date))
         write_json(out / "summary.json", {"scenario": scenario.name, "kpi": args.kpi,
                                           "vary": names, "n": args.n,
                                           "points": [dict(zip(header, r, strict=True))

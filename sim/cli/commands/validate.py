@@ -62,6 +62,10 @@ def _phase_flags(phase: Phase) -> str:
 
 
 def _inject_line(inject: Inject) -> str:
-    return (f"  inject {inject.id} at {format_time(inject.at)}: {inject.kind}"
+    """``inject M-03 between D4 09:00 and D4 15:00 (probability 0.5): resource_down range``:
+    when (its window, for a random time), how likely, what kind, which target."""
+    when = (f"at {format_time(inject.at)}" if inject.at_latest <= inject.at
+            else f"between {format_time(inject.at)} and {format_time(inject.at_latest)}")
+    return (f"  inject {inject.id} {when} (probability {inject.probability:g}): {inject.kind}"
             + (f" {inject.target}" if inject.target else "")
             + (f" - {inject.description}" if inject.description else ""))
