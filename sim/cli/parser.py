@@ -97,6 +97,7 @@ def _ensembles(sub: Subparsers) -> None:
                    help="also keep the full results of the first K runs")
     p.add_argument("--precision", type=float, default=1.0, metavar="HOURS",
                    help="target 95%% CI half-width of the mean end time (default 1 h)")
+    add_until_precision_option(p)
     p = _command(sub, "compare", help="what-if: two variants with common random numbers")
     p.add_argument("a", metavar="A", help="first scenario file")
     p.add_argument("b", metavar="B", help="second scenario file (may be the same file "
@@ -112,6 +113,14 @@ def _ensembles(sub: Subparsers) -> None:
                    help="values to try for one key (repeat for a full factorial)")
     p.add_argument("--kpi", choices=SWEEP_KPIS, default="p_on_time",
                    help="figure to chart across the grid (default p_on_time)")
+
+
+def add_until_precision_option(p: argparse.ArgumentParser) -> None:
+    """``mc --until-precision POINTS``: replications in rounds until the shares are precise."""
+    p.add_argument("--until-precision", type=float, metavar="POINTS",
+                   help="run in rounds until the 95%% CI of every phase's P(on time) and of "
+                   "the share holding as planned is within ± POINTS percentage points "
+                   "(e.g. 1), at most -n replications (default: off, run -n)")
 
 
 def _replay(sub: Subparsers) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,8 +49,9 @@ def sweep(source: Source, varies: Sequence[Vary], n: int, *, seed: int | None = 
             for (path, _vals), value in zip(varies, values, strict=True)
         ]
         tree = apply_overrides(source.tree, overrides)
-        scenario = load_source(Source(source.name, source.text, tree, source.values,
-                                      source.keys))
+        scenario = dataclasses.replace(
+            load_source(Source(source.name, source.text, tree, source.values, source.keys)),
+            overrides=tuple(o.text for o in overrides))
 
         def tick(done: int, total: int, k: int = k) -> None:
             if progress is not None:
