@@ -19,7 +19,7 @@ from sim.core.version import __version__
 
 # sim.ensemble.kpis.KPIS names them (tests/test_cli_validate.py keeps the two equal); the
 # parser does not import the ensemble layer, so that `validate` loads no numpy
-SWEEP_KPIS = ("p_on_time", "end_mean_h", "end_p50_h", "end_p90_h", "p_within_limit")
+SWEEP_KPIS = ("p_on_time", "end_mean_h", "end_p50_h", "end_p90_h", "p_within_limit", "p_holds")
 REPLAY_SPEED = 12.0  # simulated hours per real second: a 14-hour day in a little over 1 s
 
 
@@ -111,8 +111,9 @@ def _ensembles(sub: Subparsers) -> None:
                          executors=False)
     p.add_argument("--vary", action="append", default=[], metavar="KEY.PATH=V1,V2,...",
                    help="values to try for one key (repeat for a full factorial)")
-    p.add_argument("--kpi", choices=SWEEP_KPIS, default="p_on_time",
-                   help="figure to chart across the grid (default p_on_time)")
+    p.add_argument("--kpi", choices=SWEEP_KPIS, default="p_holds",
+                   help="figure to print and chart across the grid (default p_holds: "
+                   "the share of runs that hold as planned)")
 
 
 def add_until_precision_option(p: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sim.ensemble.phase_risk import due_risks, limit_risks, most_at_risk
 from sim.ensemble.precision import standard_error
 from sim.report.document import Cell, Table
-from sim.report.format import DASH, named, pct, span, time_ci, when
+from sim.report.format import named, pct, span, time_ci, when
 
 if TYPE_CHECKING:
     from sim.ensemble import EnsembleResult
@@ -81,9 +81,9 @@ def end_words(result: EnsembleResult) -> str:
 
 def at_risk_words(result: EnsembleResult, *, names: bool = True) -> str:
     """``Integrated sub-unit training (integrated_training): on time in 72.2% of runs
-    (95% CI 67.7%–76.4%)``; a dash when no phase has a due time or a limit."""
+    (95% CI 67.7%–76.4%)``."""
     worst = most_at_risk(result)
     if worst is None:
-        return DASH
+        return "none (no phase has a due time or a limit)"
     label = named(worst.name, worst.id) if names else worst.id
     return f"{label}: {worst.what} in {pct(worst.share.p)} of runs (95% CI {interval(worst.share)})"

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sim.core.csvmeta import write_csv_metadata
 from sim.core.errors import TabletopError
 from sim.core.files import write_csv, write_json
 from sim.results.eventlog import Event
@@ -46,6 +47,10 @@ def write_run_tables(result: RunResult, out: Path, source_text: str | None,
                                    "unavailable_h"),
               ([g.id, g.name, g.teams, g.busy_team_h, g.wait_h, g.unavailable_h]
                for g in result.groups.values()))
+    sc = result.scenario
+    write_csv_metadata(out, {"scenario": sc.name, "file": sc.file,
+                             "overrides": list(sc.overrides), "seed": result.seed,
+                             "replication": result.replication})
     if source_text:
         if copy_name is None:
             suffix = Path(result.scenario.file).suffix.lower()

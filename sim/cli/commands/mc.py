@@ -14,11 +14,12 @@ from sim.cli.commands.common import (
     write_run_dir,
 )
 from sim.cli.commands.ensembles import check_n, executor_of
+from sim.cli.commands.risk_text import headline_lines, phase_lines, precision_lines
 from sim.cli.errors import EXIT_INPUT, EXIT_OK, UsageError
+from sim.core.csvmeta import write_csv_metadata
 from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
-from sim.cli.commands.risk_text import headline_lines, phase_lines, precision_lines
 from sim.ensemble import EnsembleResult, ensemble
 from sim.ensemble.precision import PrecisionTarget
 from sim.ensemble.risk import risk_summary
@@ -129,6 +130,10 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
     counts, edges = st.end_q.histogram(60)
     write_csv(out / "end_histogram.csv", ("from_h", "to_h", "runs"),
               ([edges[i], edges[i + 1], int(c)] for i, c in enumerate(counts)))
+    sc = result.scenario
+    write_csv_metadata(out, {"scenario": sc.name, "file": sc.file,
+                             "overrides": list(sc.overrides), "seed": result.seed,
+                             "replications": result.n})
     (out / copy_name).write_text(text, encoding="utf-8")
     for run in st.kept:
         sub = out / "runs" / f"replication-{run.replication:05d}"

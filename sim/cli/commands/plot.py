@@ -68,6 +68,9 @@ def load_run(run_dir: Path) -> RunResult:
     scenario = load_scenario(copy)
     if isinstance(summary.get("file"), str):  # name the original file, not the copy
         scenario = dataclasses.replace(scenario, file=summary["file"])
+    overrides = summary.get("overrides", [])
+    if isinstance(overrides, list) and all(isinstance(o, str) for o in overrides):
+        scenario = dataclasses.replace(scenario, overrides=tuple(overrides))  # for the report
     events = read_events(run_dir / "events.jsonl")
     return build_result(scenario, seed, replication if isinstance(replication, int) else 0,
                         events, capped=bool(summary.get("time_capped", False)))

@@ -5,8 +5,10 @@ each figure with its interval; and the lines on precision."""
 from __future__ import annotations
 
 from sim.ensemble import EnsembleResult
+from sim.ensemble.compare import CompareResult
 from sim.ensemble.phase_risk import ONE_POINT
 from sim.ensemble.precision import PrecisionTarget, headline_shares, runs_for
+from sim.report.compare_risk import compare_risk_table, paired_points
 from sim.report.phase_risk import (
     HOLDS_WORDS,
     at_risk_words,
@@ -51,3 +53,13 @@ def precision_lines(result: EnsembleResult, target: PrecisionTarget | None) -> l
                      f"(cap {target.cap:,}); target "
                      + ("reached" if reached else "NOT reached: raise -n to run more"))
     return lines
+
+
+def compare_headline(result: CompareResult) -> list[str]:
+    """Holds as planned for A and B with the paired difference, each side's phase most
+    at risk, and the phases side by side."""
+    lines = [f"  holds as planned: A {holds_words(result.a)}; B {holds_words(result.b)}; "
+             f"B − A {paired_points(result.paired.holds).text}"]
+    lines += [f"  most at risk in {side}: {at_risk_words(res)}"
+              for side, res in (("A", result.a), ("B", result.b))]
+    return lines + text_table(compare_risk_table(result, names=False))

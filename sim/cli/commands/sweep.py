@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import Any
 
 from sim.cli.commands.common import check_seed, load_scenario_arg, progress_bar, write_run_dir
 from sim.cli.commands.ensembles import check_n, jobs_value
 from sim.cli.errors import EXIT_OK, UsageError, report_problems
+from sim.core.csvmeta import write_csv_metadata
 from sim.core.files import write_csv, write_json
 from sim.ensemble import EnsembleResult
 from sim.ensemble.kpis import KPIS
 from sim.ensemble.sweep import grid, sweep
+from sim.report.format import pct, when
 from sim.scenario import ScenarioError
 from sim.scenario.overrides import OverrideError, apply_overrides, parse_override, parse_values
 
+HOLDS_COLUMNS = ("p_holds", "p_holds_lo", "p_holds_hi")  # last: earlier columns keep places
 # Sweep columns beyond SweepPoint.kpis(): 95% CIs of the end-time figures, and the deadline.
 SWEEP_EXTRA = ("end_mean_h_lo", "end_mean_h_hi", "end_p50_h_lo", "end_p50_h_hi",
                "end_p90_h_lo", "end_p90_h_hi", "planned_end_h")
@@ -28,6 +32,16 @@ def _sweep_extra(result: EnsembleResult) -> tuple[float, ...]:
     return tuple(v if math.isfinite(v) else math.nan for v in values)  # n < 2: no interval
 
 
+
+
+def kpi_words(kpi: str, cells: dict[str, Any]) -> str:
+    """A KPI of one point as a person reads it: a share in percent, a time as day and
+    clock time, each with its 95% interval when the table has one."""
+    value, lo, hi = cells[kpi], cells.get(f"{kpi}_lo"), cells.get(f"{kpi}_hi")
+    show = pct if kpi.startswith("p_") else when
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return show(value)
+    return f"{show(value)} (95% CI {show(lo)}–{show(hi)})"
 
 
 def main(args: argparse.Namespace) -> int:
@@ -53,27 +67,35 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("a sweep point is not a valid scenario (see above)") from None
     names = [".".join(p) for p, _v in varies]
     header = (*names, "p_on_time", "p_on_time_lo", "p_on_time_hi", "end_mean_h", "end_p50_h",
-              "end_p90_h", "p_within_limit", *SWEEP_EXTRA)
-    rows = [(*pt.values, *pt.kpis().values(), *_sweep_extra(pt.result)) for pt in results]
+              "end_p90_h", "p_within_limit", *SWEEP_EXTRA, *HOLDS_COLUMNS)
+    rows = [(*pt.values, *pt.kpis().values(), *_sweep_extra(pt.result), *pt.holds().values())
+            for pt in results]
     print(f"{scenario.name}: sweep of {len(points)} points x {args.n} replications "
           f"(KPI {args.kpi}: {KPIS[args.kpi]})")
-    for pt in results:
-        label = ", ".join(f"{n}={v}" for n, v in zip(names, pt.values, strict=True))
-        print(f"  {label}: {args.kpi} = {pt.kpis()[args.kpi]:.3f}")
+    if args.set:
+        print(f"  changes to the file at every point: {', '.join(args.set)}")
+    for row in rows:
+        cells = dict(zip(header, row, strict=True))
+        label = ", ".join(f"{n}={cells[n]}" for n in names)
+        print(f"  {label}: {args.kpi} = {kpi_words(args.kpi, cells)}")
 
     def write(out: Path) -> None:
         write_csv(out / "sweep.csv", header, rows)
+        write_csv_metadata(out, {"scenario": scenario.name, "file": scenario.file,
+                                 "overrides": list(args.set), "vary": names,
+                                 "replications_per_point": args.n})
+        points_data = [dict(zip(header, r, strict=True)) | {"overrides": list(pt.overrides)}
+                       for r, pt in zip(rows, results, strict=True)]
         write_json(out / "summary.json", {"scenario": scenario.name, "kpi": args.kpi,
-                                          "vary": names, "n": args.n,
-                                          "points": [dict(zip(header, r, strict=True))
-                                                     for r in rows]})
+                                          "overrides": list(args.set), "vary": names,
+                                          "n": args.n, "points": points_data})
         if args.no_charts:
             return
         from sim.report import write_sweep_report  # matplotlib: charts only
 
         write_sweep_report(names, rows, header, args.kpi, out, scenario=scenario.name,
                            n=args.n, seed=results[0].result.seed if results else None,
-                           formats=args.format, dpi=args.dpi)
+                           formats=args.format, dpi=args.dpi, overrides=args.set)
 
     write_run_dir(args.out, f"sweep-{Path(scenario.file).stem}", write, args.name, "sweep")
     return EXIT_OK
