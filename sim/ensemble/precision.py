@@ -56,10 +56,12 @@ def runs_for(p: float, target: float, confidence: float = 0.95) -> int:
 
 
 def headline_shares(stats: EnsembleStats) -> list[tuple[str, Proportion]]:
-    """The shares the precision target applies to: holding as planned, then each phase
-    with a due time (P(on time))."""
-    return [(HOLDS, stats.holds),
-            *zip(stats.layout.dated, stats.phase_on_time, strict=True)]
+    """The shares the precision target applies to: holding as planned, each phase with a
+    due time (P(on time)) and each phase with a limit (P(within limit))."""
+    lay = stats.layout
+    return [(HOLDS, stats.holds), *zip(lay.dated, stats.phase_on_time, strict=True),
+            *((f"{pid} within its limit", ok)
+              for pid, ok in zip(lay.limited, stats.limit_ok, strict=True))]
 
 
 def standard_error(prop: Proportion) -> float:

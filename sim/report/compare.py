@@ -65,11 +65,8 @@ def build_compare_report(result: CompareResult, *, set_a: Sequence[str] = (),
     """The comparison report; ``set_a``/``set_b`` are the ``--set`` changes of each variant."""
     a, b, paired = result.a, result.b, result.paired
     label_a, label_b = distinct_labels(a.scenario, b.scenario)
-    # the labels name the --set changes the scenarios carry; `set_a`/`set_b` for others
-    meta = [f"A: {label_a}: {a.scenario.name} ({a.scenario.file})"
-            f"{'' if a.scenario.overrides else changed(set_a)}",
-            f"B: {label_b}: {b.scenario.name} ({b.scenario.file})"
-            f"{'' if b.scenario.overrides else changed(set_b)}",
+    meta = [f"A: {label_a}: {a.scenario.name} ({a.scenario.file}){changed(set_a)}",
+            f"B: {label_b}: {b.scenario.name} ({b.scenario.file}){changed(set_b)}",
             f"{a.n} paired replications, seed {a.seed}; executors: A {executor_words(a)}, "
             f"B {executor_words(b)}", CRN]
     notes = tuple(n for n in (incomplete_note(a, " (A)"), incomplete_note(b, " (B)")) if n)
