@@ -14,10 +14,12 @@ from sim.core.csvmeta import write_csv_metadata
 from sim.core.files import write_csv, write_json
 from sim.ensemble import EnsembleResult
 from sim.ensemble.kpis import KPIS
-from sim.ensemble.sweep import grid, sweep
+from sim.ensemble.sweep import SweepPoint, Vary, grid, sweep
 from sim.report.format import pct, when
 from sim.scenario import ScenarioError
+from sim.scenario.model import Scenario
 from sim.scenario.overrides import OverrideError, apply_overrides, parse_override, parse_values
+from sim.scenario.source import Source
 
 HOLDS_COLUMNS = ("p_holds", "p_holds_lo", "p_holds_hi")  # last: earlier columns keep places
 # Sweep columns beyond SweepPoint.kpis(): 95% CIs of the end-time figures, and the deadline.
@@ -50,27 +52,13 @@ def main(args: argparse.Namespace) -> int:
     if not args.vary:
         raise UsageError("sweep needs at least one --vary KEY.PATH=V1,V2,...")
     scenario, _text, source = load_scenario_arg(args.file, args.set)
-    try:
-        varies = [parse_values(v) for v in args.vary]
-        for path, values in varies:  # check every value before running anything
-            for value in values:
-                apply_overrides(source.tree, [parse_override(f"{'.'.join(path)}={value}")])
-        points = grid(varies)
-        with progress_bar("sweep", len(points) * args.n) as tick:
-            results = sweep(source, varies, args.n, seed=args.seed,
-                            jobs=jobs_value(args.jobs),
-                            base=[parse_override(s) for s in args.set], progress=tick)
-    except (OverrideError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    except ScenarioError as exc:
-        report_problems(exc.problems)
-        raise UsageError("a sweep point is not a valid scenario (see above)") from None
+    varies, results = _run_points(args, source)
     names = [".".join(p) for p, _v in varies]
     header = (*names, "p_on_time", "p_on_time_lo", "p_on_time_hi", "end_mean_h", "end_p50_h",
               "end_p90_h", "p_within_limit", *SWEEP_EXTRA, *HOLDS_COLUMNS)
     rows = [(*pt.values, *pt.kpis().values(), *_sweep_extra(pt.result), *pt.holds().values())
             for pt in results]
-    print(f"{scenario.name}: sweep of {len(points)} points x {args.n} replications "
+    print(f"{scenario.name}: sweep of {len(results)} points x {args.n} replications "
           f"(KPI {args.kpi}: {KPIS[args.kpi]})")
     if args.set:
         print(f"  changes to the file at every point: {', '.join(args.set)}")
@@ -80,22 +68,47 @@ def main(args: argparse.Namespace) -> int:
         print(f"  {label}: {args.kpi} = {kpi_words(args.kpi, cells)}")
 
     def write(out: Path) -> None:
-        write_csv(out / "sweep.csv", header, rows)
-        write_csv_metadata(out, {"scenario": scenario.name, "file": scenario.file,
-                                 "overrides": list(args.set), "vary": names,
-                                 "replications_per_point": args.n})
-        points_data = [dict(zip(header, r, strict=True)) | {"overrides": list(pt.overrides)}
-                       for r, pt in zip(rows, results, strict=True)]
-        write_json(out / "summary.json", {"scenario": scenario.name, "kpi": args.kpi,
-                                          "overrides": list(args.set), "vary": names,
-                                          "n": args.n, "points": points_data})
-        if args.no_charts:
-            return
-        from sim.report import write_sweep_report  # matplotlib: charts only
-
-        write_sweep_report(names, rows, header, args.kpi, out, scenario=scenario.name,
-                           n=args.n, seed=results[0].result.seed if results else None,
-                           formats=args.format, dpi=args.dpi, overrides=args.set)
+        _write_sweep(out, args, scenario, names, header, rows, results)
 
     write_run_dir(args.out, f"sweep-{Path(scenario.file).stem}", write, args.name, "sweep")
     return EXIT_OK
+
+
+def _run_points(args: argparse.Namespace, source: Source) -> tuple[list[Vary], list[SweepPoint]]:
+    """Every point of the grid, each value checked before anything runs."""
+    try:
+        varies = [parse_values(v) for v in args.vary]
+        for path, values in varies:  # check every value before running anything
+            for value in values:
+                apply_overrides(source.tree, [parse_override(f"{'.'.join(path)}={value}")])
+        with progress_bar("sweep", len(grid(varies)) * args.n) as tick:
+            return varies, sweep(source, varies, args.n, seed=args.seed,
+                                 jobs=jobs_value(args.jobs),
+                                 base=[parse_override(s) for s in args.set], progress=tick)
+    except (OverrideError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    except ScenarioError as exc:
+        report_problems(exc.problems)
+        raise UsageError("a sweep point is not a valid scenario (see above)") from None
+
+
+def _write_sweep(out: Path, args: argparse.Namespace, scenario: Scenario, names: list[str],
+                 header: tuple[str, ...], rows: list[tuple[Any, ...]],
+                 results: list[SweepPoint]) -> None:
+    """sweep.csv, its csv-metadata.json, summary.json and (unless --no-charts) the report."""
+    write_csv(out / "sweep.csv", header, rows)
+    write_csv_metadata(out, {"scenario": scenario.name, "file": scenario.file,
+                             "overrides": list(args.set), "vary": names,
+                             "replications_per_point": args.n})
+    points_data = [dict(zip(header, r, strict=True)) | {"overrides": list(pt.overrides)}
+                   for r, pt in zip(rows, results, strict=True)]
+    write_json(out / "summary.json", {"scenario": scenario.name, "kpi": args.kpi,
+                                      "overrides": list(args.set), "vary": names,
+                                      "n": args.n, "points": points_data})
+    if args.no_charts:
+        return
+    from sim.report import write_sweep_report  # matplotlib: charts only
+
+    write_sweep_report(names, rows, header, args.kpi, out, scenario=scenario.name,
+                       n=args.n, seed=results[0].result.seed if results else None,
+                       formats=args.format, dpi=args.dpi, overrides=args.set)
