@@ -119,9 +119,10 @@ def _ensembles(sub: Subparsers) -> None:
 def add_until_precision_option(p: argparse.ArgumentParser) -> None:
     """``mc --until-precision POINTS``: replications in rounds until the shares are precise."""
     p.add_argument("--until-precision", type=float, metavar="POINTS",
-                   help="run in rounds until the 95%% CI of every phase's P(on time) and of "
-                   "the share holding as planned is within ± POINTS percentage points "
-                   "(e.g. 1), at most -n replications (default: off, run -n)")
+                   help="run in rounds until the 95%% CI of every share mc reports (each "
+                   "phase on time, each limit kept, the programme holding as planned) is "
+                   "within ± POINTS percentage points (e.g. 1), at most -n replications "
+                   "(default: off: run -n)")
 
 
 def _replay(sub: Subparsers) -> None:

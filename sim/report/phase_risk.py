@@ -85,5 +85,8 @@ def at_risk_words(result: EnsembleResult, *, names: bool = True) -> str:
     worst = most_at_risk(result)
     if worst is None:
         return "none (no phase has a due time or a limit)"
+    if worst.share.p == 1.0:
+        return (f"none: every phase on time and within its limit in every run (the lowest "
+                f"95% CI starts at {pct(worst.share.ci()[0])})")
     label = named(worst.name, worst.id) if names else worst.id
     return f"{label}: {worst.what} in {pct(worst.share.p)} of runs (95% CI {interval(worst.share)})"

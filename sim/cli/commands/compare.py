@@ -46,7 +46,7 @@ def main(args: argparse.Namespace) -> int:
     d = paired["end_h_difference"]
     print(f"  B - A end: {d['mean']:+.2f} h (95% CI {d['ci'][0]:+.2f} to {d['ci'][1]:+.2f})")
     d = paired["p_on_time_difference"]
-    print(f"  B - A P(on time): {100 * d['mean']:+.1f} points "
+    print(f"  B - A P(programme on time): {100 * d['mean']:+.1f} points "
           f"(95% CI {100 * d['ci'][0]:+.1f} to {100 * d['ci'][1]:+.1f})")
     data = {"labels": {"a": labels[0], "b": labels[1]}, "a": risk_summary(result.a),
             "b": risk_summary(result.b), "paired": paired}
