@@ -14,9 +14,9 @@ gives), :mod:`~sim.ensemble.aggregate` (EnsembleStats), :mod:`~sim.ensemble.resu
 :mod:`~sim.ensemble.stats`, and what the headlines are made of:
 :mod:`~sim.ensemble.holds` (does a run hold as planned), :mod:`~sim.ensemble.phase_risk`
 (risk per phase), :mod:`~sim.ensemble.precision` (intervals, replications needed,
-``--until-precision``) and :mod:`~sim.ensemble.variants` (what a variant is called). The names below are here for users; each is loaded on first
-use, so that reading results (``sim.ensemble.stats``, ``risk``, ``labels``...) never
-loads the engine.
+``--until-precision``) and :mod:`~sim.ensemble.variants` (what a variant is called).
+The names below are here for users; each is loaded on first use, so that reading
+results (``sim.ensemble.stats``, ``risk``, ``labels``...) never loads the engine.
 """
 
 from __future__ import annotations
