@@ -40,7 +40,7 @@ def main(args: argparse.Namespace) -> int:
     for label, st in (("A", result.a.stats), ("B", result.b.stats)):
         lo, hi = st.on_time.ci()
         print(f"  {label}: P(ends by {format_time(st.planned_end_h)}) {pct(st.on_time.p)} "
-              f"({pct(lo)}-{pct(hi)}), "
+              f"({pct(lo)}–{pct(hi)}), "
               f"P50 end {format_time(st.end_q.quantile(0.5))}, "
               f"P90 end {format_time(st.end_q.quantile(0.9))}")
     d = paired["end_h_difference"]

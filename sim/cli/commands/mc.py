@@ -71,7 +71,7 @@ def risk_text(result: EnsembleResult, precision_h: float,
     lines += headline_lines(result)
     lines += phase_lines(result)
     lines.append(f"  P(programme ends by {format_time(sc.planned_end)}): {pct(st.on_time.p)} "
-                 f"(95% CI {pct(lo)}-{pct(hi)})")
+                 f"(95% CI {pct(lo)}–{pct(hi)})")
     q = st.end_q
     lines.append("  end: " + ", ".join(f"P{int(p * 100)} {format_time(q.quantile(p))}"
                                        for p in (0.1, 0.5, 0.9))
