@@ -214,3 +214,36 @@ def test_a_bad_precision_target_is_a_usage_error(known_file: Path, tmp_path: Pat
                             "--out", str(tmp_path))
     assert status == 2 and "--until-precision must be above 0" in text
     assert not list(tmp_path.iterdir())
+
+
+def test_the_reports_lead_with_risk_per_phase(result: EnsembleResult) -> None:
+    from sim.report import build_risk_report
+
+    report = build_risk_report(result, risk_summary(result))
+    first, second = report.tables[:2]
+    assert (first.anchor, second.anchor) == ("phase-risk", "limit-risk")
+    assert [row[0].text for row in first.rows] == ["first", "second"]
+    for row, share in zip(first.rows, result.stats.phase_on_time, strict=True):
+        assert row[2].text == f"{100 * share.p:.1f}%"
+    assert report.kpis[0][1].text.startswith(f"{100 * result.stats.holds.p:.1f}% of runs")
+
+
+def test_compare_pairs_holding_as_planned_and_each_phase(known_file: Path,
+                                                         tmp_path: Path) -> None:
+    """B moves `first`'s due time to D1 10:00: it is then always on time (+1/4), and B
+    holds as planned whenever `session` takes 2 h (P 1/2 against 3/8: +1/8)."""
+    status, text = tabletop("compare", str(known_file), str(known_file), "-n", "300",
+                            "--seed", "5", "--set-b", "phases.first.due=D1 10:00",
+                            "--no-charts", "--out", str(tmp_path))
+    assert status == 0, text
+    assert text.splitlines()[3].startswith("  holds as planned: A ")
+    summary = json.loads(next(tmp_path.glob("*/summary.json")).read_text())
+    paired = summary["paired"]
+    lo, hi = paired["p_holds_difference"]["ci"]
+    assert lo <= 0.125 <= hi and lo > 0
+    lo, hi = paired["p_on_time_phase_difference"]["first"]["ci"]
+    assert lo <= 0.25 <= hi
+    assert paired["p_on_time_phase_difference"]["second"]["mean"] == 0.0  # same draws
+    assert summary["b"]["phases"]["first"]["p_on_time"] == 1.0
+    row = next(line for line in text.splitlines() if line.strip().startswith("first "))
+    assert f"+{100 * paired['p_on_time_phase_difference']['first']['mean']:.1f} points" in row
