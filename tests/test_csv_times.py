@@ -110,7 +110,7 @@ def test_sweep_csv_carries_clock_columns_but_summary_keeps_hours(folder: Path) -
     assert main(["sweep", str(folder / "small.yaml"), "-n", "3", "--no-charts", "--out",
                  str(folder), "--name", "sweep", "--vary", "resources.yard.capacity=1,2"]) == 0
     header = _header(folder / "sweep" / "sweep.csv")
-    old = header[:header.index("planned_end_h") + 1]
+    old = header[:header.index("p_holds_hi") + 1]  # the holds share ends the hours part
     assert header[len(old):] == [
         "end_mean_at", "end_mean_datetime", "end_p50_at", "end_p50_datetime", "end_p90_at",
         "end_p90_datetime", "end_mean_lo_at", "end_mean_lo_datetime", "end_mean_hi_at",
@@ -121,4 +121,4 @@ def test_sweep_csv_carries_clock_columns_but_summary_keeps_hours(folder: Path) -
         assert row["end_p50_at"] == format_time(float(row["end_p50_h"]))
         assert row["planned_end_datetime"] == "2026-03-04 18:00"
     points = json.loads((folder / "sweep" / "summary.json").read_text())["points"]
-    assert list(points[0]) == old
+    assert list(points[0]) == [*old, "overrides"]

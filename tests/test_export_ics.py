@@ -12,11 +12,11 @@ import icalendar
 import pytest
 
 from sim.cli import main
-from sim.cli.commands.plot import load_run
 from sim.core.timefmt import format_duration
 from sim.engine import simulate
 from sim.results import RunResult
 from sim.results.index import index_of
+from sim.results.store import load_run
 
 # D3 is a rest day and Europe/Paris leaves summer time on 31 Oct 2021 (D3) at 03:00:
 # D1-D2 are at +02:00, D4 at +01:00, with the same clock times.

@@ -20,9 +20,9 @@ import icalendar
 import pytest
 
 from sim.cli import main
-from sim.cli.commands.plot import load_run
 from sim.results import RunResult
 from sim.results.index import index_of
+from sim.results.store import load_run
 
 NS = {"p": "http://schemas.microsoft.com/project"}
 SCENARIO = """\

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.cli.commands.plot import load_run
 from sim.engine import simulate
+from sim.results.store import load_run
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from sim.core.version import __version__
 
 # sim.ensemble.kpis.KPIS names them (tests/test_cli_validate.py keeps the two equal); the
 # parser does not import the ensemble layer, so that `validate` loads no numpy
-SWEEP_KPIS = ("p_on_time", "end_mean_h", "end_p50_h", "end_p90_h", "p_within_limit")
+SWEEP_KPIS = ("p_on_time", "end_mean_h", "end_p50_h", "end_p90_h", "p_within_limit", "p_holds")
 REPLAY_SPEED = 12.0  # simulated hours per real second: a 14-hour day in a little over 1 s
 
 
@@ -98,6 +98,7 @@ def _ensembles(sub: Subparsers) -> None:
                    help="also keep the full results of the first K runs")
     p.add_argument("--precision", type=float, default=1.0, metavar="HOURS",
                    help="target 95%% CI half-width of the mean end time (default 1 h)")
+    add_until_precision_option(p)
     p = _command(sub, "compare", help="what-if: two variants with common random numbers")
     p.add_argument("a", metavar="A", help="first scenario file")
     p.add_argument("b", metavar="B", help="second scenario file (may be the same file "
@@ -111,8 +112,18 @@ def _ensembles(sub: Subparsers) -> None:
                          executors=False)
     p.add_argument("--vary", action="append", default=[], metavar="KEY.PATH=V1,V2,...",
                    help="values to try for one key (repeat for a full factorial)")
-    p.add_argument("--kpi", choices=SWEEP_KPIS, default="p_on_time",
-                   help="figure to chart across the grid (default p_on_time)")
+    p.add_argument("--kpi", choices=SWEEP_KPIS, default="p_holds",
+                   help="figure to print and chart across the grid (default p_holds: "
+                   "the share of runs that hold as planned)")
+
+
+def add_until_precision_option(p: argparse.ArgumentParser) -> None:
+    """``mc --until-precision POINTS``: replications in rounds until the shares are precise."""
+    p.add_argument("--until-precision", type=float, metavar="POINTS",
+                   help="run in rounds until the 95%% CI of every share mc reports (each "
+                   "phase on time, each limit kept, the programme holding as planned) is "
+                   "within ± POINTS percentage points (e.g. 1), at most -n replications "
+                   "(default: off: run -n)")
 
 
 def _replay(sub: Subparsers) -> None:

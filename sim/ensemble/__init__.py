@@ -10,10 +10,13 @@ The parts: :mod:`~sim.ensemble.layout` and :mod:`~sim.ensemble.records` (what on
 gives), :mod:`~sim.ensemble.aggregate` (EnsembleStats), :mod:`~sim.ensemble.result`
 (EnsembleResult, CompareResult), :mod:`~sim.ensemble.chunks` (run_chunk, chunks_for),
 :mod:`~sim.ensemble.runs` (ensemble), :mod:`~sim.ensemble.executors`,
-:mod:`~sim.ensemble.compare`, :mod:`~sim.ensemble.sweep`, and the statistics in
-:mod:`~sim.ensemble.stats`. The names below are here for users; each is loaded on first
-use, so that reading results (``sim.ensemble.stats``, ``risk``, ``labels``...) never
-loads the engine.
+:mod:`~sim.ensemble.compare`, :mod:`~sim.ensemble.sweep`, the statistics in
+:mod:`~sim.ensemble.stats`, and what the headlines are made of:
+:mod:`~sim.ensemble.holds` (does a run hold as planned), :mod:`~sim.ensemble.phase_risk`
+(risk per phase), :mod:`~sim.ensemble.precision` (intervals, replications needed,
+``--until-precision``) and :mod:`~sim.ensemble.variants` (what a variant is called).
+The names below are here for users; each is loaded on first use, so that reading
+results (``sim.ensemble.stats``, ``risk``, ``labels``...) never loads the engine.
 """
 
 from __future__ import annotations

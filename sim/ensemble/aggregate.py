@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from sim.ensemble.correlation import RankCorrelation
+from sim.ensemble.holds import holds_as_planned, phase_on_time
 from sim.ensemble.layout import Layout
 from sim.ensemble.moments import Moments, Proportion, z_value
 from sim.ensemble.quantiles import CellQuantiles, Quantiles, QuantileTable
@@ -33,6 +34,8 @@ class EnsembleStats:
     phase_p_late: list[Proportion] = field(default_factory=list)
     limit_ok: list[Proportion] = field(default_factory=list)
     limit_duration: list[Quantiles] = field(default_factory=list)
+    phase_on_time: list[Proportion] = field(default_factory=list)  # Layout.dated order
+    holds: Proportion = field(default_factory=Proportion)  # the programme holds as planned
     critical_counts: list[int] = field(default_factory=list)
     finish_q: QuantileTable = field(default_factory=lambda: QuantileTable(0))
     util_table: QuantileTable = field(default_factory=lambda: QuantileTable(0))
@@ -46,6 +49,7 @@ class EnsembleStats:
         self.phase_p_late = [Proportion() for _ in lay.phases]
         self.limit_ok = [Proportion() for _ in lay.limited]
         self.limit_duration = [Quantiles(bins=500) for _ in lay.limited]
+        self.phase_on_time = [Proportion() for _ in lay.dated]
         self.critical_counts = [0] * len(lay.activities)
         self.finish_q = QuantileTable(len(lay.activities), bins=200)
         self.util_table = QuantileTable(len(lay.resources) * lay.days, warmup=200, bins=100)
@@ -80,6 +84,9 @@ class EnsembleStats:
                 self.phase_late[i].add_many(late)
                 self.phase_late_m[i].add_many(late)
                 self.phase_p_late[i].add_many([x > 1e-9 for x in late])
+        for i, flags in enumerate(phase_on_time(values, self.layout).T):
+            self.phase_on_time[i].add_many(flags.tolist())
+        self.holds.add_many(holds_as_planned(values, self.layout).tolist())
         breach = values[:, c.phase_breach]
         for i, column in enumerate(values[:, c.phase_duration].T):
             self.limit_ok[i].add_many((breach[:, i] < 0.5).tolist())

@@ -7,8 +7,10 @@ from typing import Any
 from sim.ensemble.aggregate import EnsembleStats
 from sim.ensemble.chunks import chunks_for
 from sim.ensemble.executors import LocalExecutor
+from sim.ensemble.holds import holds_as_planned, phase_on_time
 from sim.ensemble.layout import Layout
 from sim.ensemble.paired import PairedStats
+from sim.ensemble.records import Packed
 from sim.ensemble.result import CompareResult, EnsembleResult, Progress
 from sim.scenario.model import Scenario
 
@@ -46,6 +48,9 @@ def compare(a: Scenario, b: Scenario, n: int, *, seed: int | None = None, jobs: 
         if recs_a is not None and recs_b is not None:
             for ra, rb in zip(recs_a.records(lay_a), recs_b.records(lay_b), strict=True):
                 paired.add(ra, rb, lay_a.phases, lay_b.phases, lay_a.limited, lay_b.limited)
+            for fa, fb in zip(_plan_flags(recs_a, lay_a), _plan_flags(recs_b, lay_b),
+                              strict=True):
+                paired.add_plan(fa[0], fb[0], fa[1], fb[1])
         done += stop - start
         if progress is not None:
             progress(done, n)
@@ -54,3 +59,11 @@ def compare(a: Scenario, b: Scenario, n: int, *, seed: int | None = None, jobs: 
         EnsembleResult(b, run_seed, n, st_b, tuple(missing_b), ex_b.name, ex_b.workers),
         paired,
     )
+
+
+def _plan_flags(chunk: Packed, layout: Layout) -> list[tuple[bool, dict[str, bool]]]:
+    """Per run of a chunk: held as planned, and each phase with a due time on time."""
+    holds = holds_as_planned(chunk.values, layout).tolist()
+    on_time = phase_on_time(chunk.values, layout).tolist()
+    return [(h, dict(zip(layout.dated, row, strict=True)))
+            for h, row in zip(holds, on_time, strict=True)]

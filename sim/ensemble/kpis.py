@@ -8,4 +8,5 @@ KPIS = {
     "end_p50_h": "P50 end (hours)",
     "end_p90_h": "P90 end (hours)",
     "p_within_limit": "P(limited phases within their limit)",
+    "p_holds": "P(holds as planned: every phase by its due time, every limit kept)",
 }

@@ -27,6 +27,7 @@ class Layout:
     chain: ChainContext | None = field(default=None, compare=False)
     index: dict[str, int] = field(default_factory=dict, compare=False)  # activity -> position
     random_activities: tuple[str, ...] = ()  # the first inputs: activities' drawn durations
+    dated: tuple[str, ...] = ()  # phases with a due time
 
     @cached_property
     def columns(self) -> Columns:
@@ -78,6 +79,7 @@ class Layout:
             index={a.id: i for i, a in enumerate(scenario.activities)},
             random_activities=tuple(i for i, k in zip(inputs, kinds, strict=True)
                                     if k == "duration"),
+            dated=tuple(p.id for p in scenario.phases if p.due is not None),
         )
 
 

@@ -24,6 +24,18 @@ class PairedStats:
     phase_late: dict[str, Moments] = field(default_factory=dict)
     limit_duration: dict[str, Moments] = field(default_factory=dict)
     within_limit: dict[str, Moments] = field(default_factory=dict)
+    holds: Moments = field(default_factory=Moments)  # held as planned (1 or 0)
+    phase_on_time: dict[str, Moments] = field(default_factory=dict)  # per phase with a due
+
+    def add_plan(self, a_holds: bool, b_holds: bool, a_on_time: dict[str, bool],
+                 b_on_time: dict[str, bool]) -> None:
+        """One pair's flags: held as planned, and each phase by its due time (the phases
+        with a due time in both variants)."""
+        self.holds.add(float(b_holds) - float(a_holds))
+        for pid, ok in a_on_time.items():
+            if pid in b_on_time:
+                self.phase_on_time.setdefault(pid, Moments()).add(
+                    float(b_on_time[pid]) - float(ok))
 
     def add(self, a: Record, b: Record, a_phases: tuple[str, ...], b_phases: tuple[str, ...],
             a_limited: tuple[str, ...] = (), b_limited: tuple[str, ...] = ()) -> None:
@@ -57,6 +69,8 @@ class PairedStats:
             "phase_late_h_difference": {p: diff(m) for p, m in self.phase_late.items()},
             "limit_duration_h_difference": {p: diff(m) for p, m in self.limit_duration.items()},
             "p_within_limit_difference": {p: diff(m) for p, m in self.within_limit.items()},
+            "p_holds_difference": diff(self.holds),
+            "p_on_time_phase_difference": {p: diff(m) for p, m in self.phase_on_time.items()},
         }
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from sim.ensemble.aggregate import EnsembleStats
 from sim.ensemble.paired import PairedStats
+from sim.ensemble.phase_risk import ONE_POINT, most_at_risk
+from sim.ensemble.precision import PrecisionTarget, runs_for, share_precision
 from sim.ensemble.result import EnsembleResult
 from sim.ensemble.rounding import rounded as _r
 from sim.ensemble.rounding import rounded_pair as _pair
@@ -17,14 +19,17 @@ QUANTILES = (0.1, 0.5, 0.9)
 
 
 def risk_summary(result: EnsembleResult, *, precision_h: float = 1.0,
-                 confidence: float = 0.95) -> dict[str, Any]:
-    """Every figure of an ensemble, ready for JSON."""
+                 confidence: float = 0.95,
+                 target: PrecisionTarget | None = None) -> dict[str, Any]:
+    """Every figure of an ensemble, ready for JSON (``target``: the ``--until-precision``
+    the replications ran to, recorded as ``until_precision``)."""
     st = result.stats
     lay = st.layout
     sc = result.scenario
     return {
         "scenario": sc.name,
         "file": sc.file,
+        "overrides": list(sc.overrides),
         "seed": result.seed,
         "replications": result.n,
         "completed_replications": st.n,
@@ -36,6 +41,8 @@ def risk_summary(result: EnsembleResult, *, precision_h: float = 1.0,
         "p_on_time": _r(st.on_time.p, 4),
         "p_on_time_ci": _pair(st.on_time.ci(confidence), 4),
         "p_all_activities_finish": _r(st.complete.p, 4),
+        "holds_as_planned": _holds_figures(st, confidence),
+        "most_at_risk": _at_risk(result),
         "end_h": _end_figures(st, confidence),
         "phases": _phase_figures(st, confidence),
         "limits": _limit_figures(result, confidence),
@@ -53,7 +60,21 @@ def risk_summary(result: EnsembleResult, *, precision_h: float = 1.0,
                         for name, rho in st.tornado()],
         "advice": {k: (_r(v, 4) if isinstance(v, float) else v)
                    for k, v in st.advice(precision_h, confidence).items()},
+        **({"until_precision": target.summary(st)} if target is not None else {}),
     }
+
+
+def _holds_figures(st: EnsembleStats, confidence: float) -> dict[str, Any]:
+    """The share of runs that hold as planned, with its interval and precision."""
+    return {**share_precision(st.holds, confidence),
+            "ci": _pair(st.holds.ci(confidence), 4),
+            "runs_for_1pt": runs_for(st.holds.p, ONE_POINT, confidence)}
+
+
+def _at_risk(result: EnsembleResult) -> dict[str, Any] | None:
+    worst = most_at_risk(result)
+    return None if worst is None else {"phase": worst.id, "what": worst.what,
+                                       "p": _r(worst.share.p, 4)}
 
 
 def _end_figures(st: EnsembleStats, confidence: float) -> dict[str, Any]:
@@ -70,9 +91,14 @@ def _end_figures(st: EnsembleStats, confidence: float) -> dict[str, Any]:
 def _phase_figures(st: EnsembleStats, confidence: float) -> dict[str, Any]:
     """Each phase: how likely it is late, and by how much."""
     out: dict[str, Any] = {}
+    dated = dict(zip(st.layout.dated, st.phase_on_time, strict=True))
     for i, pid in enumerate(st.layout.phases):
         q = st.phase_late[i]
-        out[pid] = {
+        share = dated.get(pid)
+        on_time = {} if share is None else {
+            "p_on_time": _r(share.p, 4), "p_on_time_ci": _pair(share.ci(confidence), 4),
+            "runs_for_1pt": runs_for(share.p, ONE_POINT, confidence)}
+        out[pid] = {**on_time,
             "p_late": _r(st.phase_p_late[i].p, 4),
             "p_late_ci": _pair(st.phase_p_late[i].ci(confidence), 4),
             "late_h_mean": _r(st.phase_late_m[i].mean),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ class SweepPoint:
     values: tuple[Any, ...]
     result: EnsembleResult
 
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The changes made to the file at this point (``--set``, then the levels)."""
+        return self.result.scenario.overrides
+
     def kpis(self) -> dict[str, float]:
         st = self.result.stats
         within = [p.p for p in st.limit_ok]
@@ -30,6 +36,12 @@ class SweepPoint:
             "end_p90_h": st.end_q.quantile(0.9),
             "p_within_limit": min(within) if within else float("nan"),
         }
+
+    def holds(self) -> dict[str, float]:
+        """The share of runs that hold as planned, and its 95% interval."""
+        holds = self.result.stats.holds
+        lo, hi = holds.ci()
+        return {"p_holds": holds.p, "p_holds_lo": lo, "p_holds_hi": hi}
 
 
 def grid(varies: Sequence[Vary]) -> list[tuple[Any, ...]]:
@@ -48,8 +60,9 @@ def sweep(source: Source, varies: Sequence[Vary], n: int, *, seed: int | None = 
             for (path, _vals), value in zip(varies, values, strict=True)
         ]
         tree = apply_overrides(source.tree, overrides)
-        scenario = load_source(Source(source.name, source.text, tree, source.values,
-                                      source.keys))
+        scenario = dataclasses.replace(
+            load_source(Source(source.name, source.text, tree, source.values, source.keys)),
+            overrides=tuple(o.text for o in overrides))
 
         def tick(done: int, total: int, k: int = k) -> None:
             if progress is not None:

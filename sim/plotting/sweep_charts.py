@@ -51,6 +51,7 @@ KPI_WORDS = {
     "end_p50_h": "P50 end time (day and clock)",
     "end_p90_h": "P90 end time (day and clock)",
     "p_within_limit": "P(within limit), lowest of the limited phases",
+    "p_holds": "P(holds as planned)",
 }
 
 

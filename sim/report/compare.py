@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.core.timefmt import format_time
+from sim.ensemble.variants import distinct_labels
 from sim.report.charts import Builders
+from sim.report.compare_risk import compare_risk_table, paired_points
 from sim.report.document import Cell, Chart, Report, Table
 from sim.report.format import (
     DASH,
@@ -62,18 +64,23 @@ def build_compare_report(result: CompareResult, *, set_a: Sequence[str] = (),
                          set_b: Sequence[str] = ()) -> Report:
     """The comparison report; ``set_a``/``set_b`` are the ``--set`` changes of each variant."""
     a, b, paired = result.a, result.b, result.paired
-    meta = [f"A: {a.scenario.name} ({a.scenario.file}){changed(set_a)}",
-            f"B: {b.scenario.name} ({b.scenario.file}){changed(set_b)}",
+    label_a, label_b = distinct_labels(a.scenario, b.scenario)
+    meta = [f"A: {label_a}: {a.scenario.name} ({a.scenario.file}){changed(set_a)}",
+            f"B: {label_b}: {b.scenario.name} ({b.scenario.file}){changed(set_b)}",
             f"{a.n} paired replications, seed {a.seed}; executors: A {executor_words(a)}, "
             f"B {executor_words(b)}", CRN]
     notes = tuple(n for n in (incomplete_note(a, " (A)"), incomplete_note(b, " (B)")) if n)
-    kpis = [("B − A mean end time (paired)", diff_cell(paired.end)),
+    kpis = [("Holds as planned: A", Cell(share_ci(a.stats.holds))),
+            ("Holds as planned: B", Cell(share_ci(b.stats.holds))),
+            ("B − A holds as planned (paired)", paired_points(paired.holds)),
+            ("B − A mean end time (paired)", diff_cell(paired.end)),
             ("B − A P(on time) (paired)", diff_cell(paired.on_time, in_points=True,
                                                     worse_if_positive=False)),
             ("Pairs compared", Cell(f"{paired.end.n} of {a.n}",
                                     "bad" if paired.end.n < a.n else ""))]
     return Report(title=f"What-if: {a.scenario.name} — A against B", meta=tuple(meta),
-                  kpis=tuple(kpis), tables=(side_by_side_table(result),
+                  kpis=tuple(kpis), tables=(compare_risk_table(result),
+                                            side_by_side_table(result),
                                             compare_phase_table(result)),
                   charts=compare_charts(), notes=notes)
 
@@ -161,8 +168,7 @@ def write_compare_report(result: CompareResult, out: Path, *, set_a: Sequence[st
                          set_b: Sequence[str] = (), formats: Sequence[str] | None = None,
                          dpi: float = 110) -> list[Path]:
     """Charts (end-times, differences) and report.html/.md of a comparison."""
-    labels = (f"{result.a.scenario.name}{changed(set_a)}",
-              f"{result.b.scenario.name}{changed(set_b)}")
+    labels = distinct_labels(result.a.scenario, result.b.scenario)
     footer = (f"Made by tabletop from {result.paired.end.n} paired replications "
               f"(seed {result.a.seed}).")
     return write_document(build_compare_report(result, set_a=set_a, set_b=set_b),

@@ -18,6 +18,13 @@ from sim.report.charts import Builders
 from sim.report.document import Cell, Chart, Report, Table
 from sim.report.format import DASH, named, quantile_cell, share_ci, span, time_ci, when
 from sim.report.meta import executor_words, incomplete_note, scenario_meta
+from sim.report.phase_risk import (
+    HOLDS_WORDS,
+    at_risk_words,
+    holds_words,
+    limit_risk_table,
+    phase_risk_table,
+)
 from sim.report.write import write_document
 
 if TYPE_CHECKING:
@@ -43,7 +50,8 @@ def build_risk_report(result: EnsembleResult, summary: Mapping[str, Any],
         title=f"{sc.name}: schedule risk over {st.n} runs",
         meta=tuple(meta),
         kpis=tuple(risk_kpis(result, plan)),
-        tables=tuple(t for t in (phase_lateness_table(result), limit_table(result),
+        tables=tuple(t for t in (phase_risk_table(result), limit_risk_table(result),
+                                 phase_lateness_table(result), limit_table(result),
                                  criticality_table(result), sensitivity_table(result),
                                  utilisation_table(result), advice_table(result, summary))
                      if t is not None),
@@ -55,7 +63,9 @@ def build_risk_report(result: EnsembleResult, summary: Mapping[str, Any],
 def risk_kpis(result: EnsembleResult, plan: RunResult | None) -> list[tuple[str, Cell]]:
     """P(on time), the end time's quantiles and spread, the limits, the completeness."""
     sc, st = result.scenario, result.stats
-    out = [(f"P(on time: last activity finished by the planned end, "
+    out = [(f"Holds as planned ({HOLDS_WORDS})", Cell(holds_words(result))),
+           ("Most at risk", Cell(at_risk_words(result))),
+           (f"P(on time: last activity finished by the planned end, "
             f"{format_time(sc.planned_end)})", Cell(share_ci(st.on_time)))]
     out += [(f"End time P{int(p * 100)}", quantile_cell(st.end_q, p)) for p in QUANTILES]
     out.append(("Mean end time", Cell(f"{when(st.end.mean)} ({time_ci(st.end.ci())}); "

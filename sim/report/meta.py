@@ -16,7 +16,7 @@ def scenario_meta(sc: Scenario, runs: str) -> list[str]:
     """The file, ``runs`` (which runs the figures come from), the calendar, D1's date and
     the scenario's description."""
     rest = sorted(sc.calendar.rest_days)
-    lines = [f"Scenario file: {sc.file}", runs,
+    lines = [f"Scenario file: {sc.file}", *overrides_meta(sc), runs,
              f"{sc.days} days; working day {format_clock(sc.calendar.day_start)}–"
              f"{format_clock(sc.calendar.day_end)}"
              + (f"; rest days {', '.join(f'D{d}' for d in rest)}" if rest else "")]
@@ -25,6 +25,11 @@ def scenario_meta(sc: Scenario, runs: str) -> list[str]:
     if sc.description:
         lines.append(" ".join(sc.description.split()))
     return lines
+
+
+def overrides_meta(sc: Scenario) -> list[str]:
+    """``Changed from the file (--set): resources.range.capacity=2``, when anything was."""
+    return [f"Changed from the file (--set): {', '.join(sc.overrides)}"] if sc.overrides else []
 
 
 def incomplete_note(result: EnsembleResult, label: str = "") -> str | None:

@@ -42,7 +42,8 @@ def _extremes(rows: Sequence[Row], col: int, kpi: str) -> tuple[Row | None, Row 
 
 def build_sweep_report(names: Sequence[str], rows: Sequence[Row],
                        header: Sequence[str], kpi: str, *, scenario: str = "",
-                       n: int | None = None, seed: int | None = None) -> Report:
+                       n: int | None = None, seed: int | None = None,
+                       overrides: Sequence[str] = ()) -> Report:
     """The best and worst points by ``kpi`` and a table of every point."""
     col = header.index(kpi)
     best, worst = _extremes(rows, col, kpi)
@@ -53,7 +54,9 @@ def build_sweep_report(names: Sequence[str], rows: Sequence[Row],
         where = ", ".join(f"{k}={v}" for k, v in zip(names, r, strict=False))
         return Cell(f"{sweep_cell(kpi, r[col]).text} at {where}")
 
-    meta = [f"Varied: {', '.join(names)}",
+    meta = [*([f"Changed from the file at every point (--set): {', '.join(overrides)}"]
+              if overrides else []),
+            f"Varied: {', '.join(names)}",
             f"{len(rows)} points" + (f" × {n} replications" if n else "")
             + (f", seed {seed}" if seed is not None else "")
             + "; every point uses the same seed (common random numbers)"]
@@ -91,9 +94,11 @@ def write_sweep_chart(names: Sequence[str], rows: Sequence[Row],
 def write_sweep_report(names: Sequence[str], rows: Sequence[Row],
                        header: Sequence[str], kpi: str, out: Path, *, scenario: str = "",
                        n: int | None = None, seed: int | None = None,
-                       formats: Sequence[str] | None = None, dpi: float = 110) -> list[Path]:
+                       formats: Sequence[str] | None = None, dpi: float = 110,
+                       overrides: Sequence[str] = ()) -> list[Path]:
     """The sweep chart and report.html/.md listing every point."""
-    report = build_sweep_report(names, rows, header, kpi, scenario=scenario, n=n, seed=seed)
+    report = build_sweep_report(names, rows, header, kpi, scenario=scenario, n=n, seed=seed,
+                                overrides=overrides)
     return write_document(report, _builders(names, rows, header, kpi, scenario or None),
                           out, formats=formats, dpi=dpi,
                           footer=f"Made by tabletop from a sweep of {len(rows)} ensembles.")

@@ -54,6 +54,7 @@ class RunResult:
         return {
             "scenario": self.scenario.name,
             "file": self.scenario.file,
+            "overrides": list(self.scenario.overrides),
             "seed": self.seed,
             "replication": self.replication,
             "complete": self.complete,

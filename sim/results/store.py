@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sim.core.csvmeta import write_csv_metadata
 from sim.core.errors import TabletopError
 from sim.core.files import write_csv, write_json
 from sim.results.build import build_result
@@ -56,6 +57,10 @@ def write_run_tables(result: RunResult, out: Path, source_text: str | None,
                                    "unavailable_h"),
               ([g.id, g.name, g.teams, g.busy_team_h, g.wait_h, g.unavailable_h]
                for g in result.groups.values()))
+    sc = result.scenario
+    write_csv_metadata(out, {"scenario": sc.name, "file": sc.file,
+                             "overrides": list(sc.overrides), "seed": result.seed,
+                             "replication": result.replication})
     if source_text:
         if copy_name is None:
             suffix = Path(result.scenario.file).suffix.lower()
@@ -137,6 +142,9 @@ def load_run(run_dir: Path) -> RunResult:
     scenario = load_scenario(copy)
     if isinstance(summary.get("file"), str):  # name the original file, not the copy
         scenario = dataclasses.replace(scenario, file=summary["file"])
+    overrides = summary.get("overrides", [])
+    if isinstance(overrides, list) and all(isinstance(o, str) for o in overrides):
+        scenario = dataclasses.replace(scenario, overrides=tuple(overrides))  # for the report
     events = read_events(run_dir / "events.jsonl")
     return build_result(scenario, seed, replication if isinstance(replication, int) else 0,
                         events, capped=bool(summary.get("time_capped", False)))

@@ -125,6 +125,9 @@ class Scenario:
     seed: int | None = None
     file: str = "<text>"
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # the ``--set`` changes (and sweep levels) made to the file, as ``KEY.PATH=VALUE``:
+    # every output names them, so a variant always says what it is
+    overrides: tuple[str, ...] = field(default=(), compare=False)
 
     @cached_property
     def critical_path(self) -> CriticalPath:

@@ -3,6 +3,7 @@ seeds, progress bars, and writing a new output directory."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -54,6 +55,8 @@ def load_scenario_arg(file: str | None, sets: Sequence[str] = ()) -> tuple[Scena
             header = "".join(f"# --set {s}\n" for s in sets)
             text = header + yaml.safe_dump(source.tree, sort_keys=False, allow_unicode=True)
         scenario = load_source(source)
+        if sets:
+            scenario = dataclasses.replace(scenario, overrides=tuple(sets))
     except ScenarioError as exc:
         report_problems(exc.problems)
         raise UsageError(f"{path}: not a valid scenario (see the problems above)") from None

@@ -12,7 +12,6 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from sim.cli.commands.plot import load_run
 from sim.cli.commands.run import plan_of
 from sim.cli.errors import EXIT_OK, UsageError, report_problems
 from sim.core.errors import OutputError
@@ -20,7 +19,7 @@ from sim.core.files import MAX_NUMBERED, new_output_dir, write_file_new
 from sim.interchange.ics import CalendarSet, calendar_set
 from sim.interchange.mspdi import NS, project_xml
 from sim.results import RunResult
-from sim.results.store import RUN_MARKER, RunDirError
+from sim.results.store import RUN_MARKER, RunDirError, load_run
 from sim.scenario import ScenarioError
 
 

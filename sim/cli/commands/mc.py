@@ -14,11 +14,14 @@ from sim.cli.commands.common import (
     write_run_dir,
 )
 from sim.cli.commands.ensembles import check_n, executor_of
+from sim.cli.commands.risk_text import headline_lines, phase_lines, precision_lines
 from sim.cli.errors import EXIT_INPUT, EXIT_OK, UsageError
+from sim.core.csvmeta import write_csv_metadata
 from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
 from sim.ensemble import EnsembleResult, ensemble
+from sim.ensemble.precision import PrecisionTarget
 from sim.ensemble.risk import risk_summary
 from sim.report import write_risk_report
 from sim.report.format import pct, ranges
@@ -33,48 +36,50 @@ def main(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
+    target = _precision_target(args)
     scenario, text, _source = load_scenario_arg(args.file, args.set)
     executor = executor_of(args)
     try:
         with progress_bar("replications", args.n) as tick:
             result = ensemble(scenario, args.n, seed=args.seed, keep=args.keep,
-                              executor=executor, progress=tick)
+                              executor=executor, progress=tick, until=target)
     finally:
         close = getattr(executor, "close", None)
         if close is not None:
             close()
-    print(risk_text(result, args.precision))
-    stem = f"{Path(scenario.file).stem}-mc{args.n}-seed{result.seed}"
+    print(risk_text(result, args.precision, target))
+    stem = f"{Path(scenario.file).stem}-mc{result.n}-seed{result.seed}"
     if result.missing:
         stem += "-INCOMPLETE"
     write_run_dir(args.out, stem,
                   lambda d: _write_ensemble(result, d, text, args.precision, args,
-                                            scenario_copy_name(scenario, args.set)),
+                                            scenario_copy_name(scenario, args.set), target),
                   args.name, "ensemble")
     return EXIT_INPUT if result.missing else EXIT_OK
 
 
-def risk_text(result: EnsembleResult, precision_h: float) -> str:
+def risk_text(result: EnsembleResult, precision_h: float,
+              target: PrecisionTarget | None = None) -> str:
+    """The console summary: headline and risk per phase first, then the end time."""
     st = result.stats
     sc = result.scenario
     lo, hi = st.on_time.ci()
     lines = [f"{sc.name}: {st.n} replications, seed {result.seed} ({result.executor}, "
              f"{result.jobs} worker{'s' * (result.jobs != 1)})"]
+    if sc.overrides:
+        lines.append(f"  changes to the file: {', '.join(sc.overrides)}")
     if result.missing:
         lines.append(f"  INCOMPLETE: {len(result.missing)} replications missing: "
                      f"{ranges(result.missing)}")
-    lines.append(f"  P(on time by {format_time(sc.planned_end)}): {pct(st.on_time.p)} "
-                 f"(95% CI {pct(lo)}-{pct(hi)})")
+    lines += headline_lines(result)
+    lines += phase_lines(result)
+    lines.append(f"  P(programme ends by {format_time(sc.planned_end)}): {pct(st.on_time.p)} "
+                 f"(95% CI {pct(lo)}–{pct(hi)})")
     q = st.end_q
     lines.append("  end: " + ", ".join(f"P{int(p * 100)} {format_time(q.quantile(p))}"
                                        for p in (0.1, 0.5, 0.9))
                  + f", mean {format_time(st.end.mean)} "
                  f"(± {format_duration(st.end.half_width())})")
-    for i, pid in enumerate(st.layout.limited):
-        ok = st.limit_ok[i]
-        limit = next(p.limit for p in sc.phases if p.id == pid) or 0.0
-        lines.append(f"  {pid}: within its {format_duration(limit)} limit in {pct(ok.p)} "
-                     f"of runs; P90 duration {format_duration(st.limit_duration[i].quantile(0.9))}")
     crit = sorted(st.criticality().items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     if crit:
         lines.append("  most critical: " + ", ".join(f"{a} {pct(c)}" for a, c in crit))
@@ -82,22 +87,38 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
     if tornado:
         lines.append("  end time most sensitive to: "
                      + ", ".join(f"{name} ({rho:+.2f})" for name, rho in tornado))
-    advice = st.advice(precision_h)
-    if st.n < 2:
-        lines.append("  precision: one replication has no spread; run at least a few hundred")
-    elif advice["enough_for_mean_end"]:
-        lines.append(f"  precision: mean end ± {advice['mean_end_half_width_h']:.2f} h "
-                     f"<= target {precision_h:g} h: n is enough")
-    else:
-        lines.append(f"  precision: mean end ± {advice['mean_end_half_width_h']:.2f} h > "
-                     f"target {precision_h:g} h: run about {advice['runs_for_target_h']} "
-                     "replications")
+    lines.append(_end_precision(result, precision_h))
+    lines += precision_lines(result, target)
     return "\n".join(lines)
 
 
+def _end_precision(result: EnsembleResult, precision_h: float) -> str:
+    st = result.stats
+    advice = st.advice(precision_h)
+    if st.n < 2:
+        return "  precision: one replication has no spread; run at least a few hundred"
+    if advice["enough_for_mean_end"]:
+        return (f"  precision: mean end ± {advice['mean_end_half_width_h']:.2f} h "
+                f"<= target {precision_h:g} h: n is enough")
+    return (f"  precision: mean end ± {advice['mean_end_half_width_h']:.2f} h > "
+            f"target {precision_h:g} h: run about {advice['runs_for_target_h']} replications")
+
+
+def _precision_target(args: argparse.Namespace) -> PrecisionTarget | None:
+    """``--until-precision POINTS``: the rounds' target, capped at ``-n``."""
+    points = args.until_precision
+    if points is None:
+        return None
+    if not 0 < points <= 50:
+        raise UsageError(f"--until-precision must be above 0 and at most 50 percentage "
+                         f"points (got {points:g})")
+    return PrecisionTarget(points, cap=args.n)
+
+
 def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
-                    args: argparse.Namespace, copy_name: str = "scenario.yaml") -> None:
-    summary = risk_summary(result, precision_h=precision_h)
+                    args: argparse.Namespace, copy_name: str = "scenario.yaml",
+                    target: PrecisionTarget | None = None) -> None:
+    summary = risk_summary(result, precision_h=precision_h, target=target)
     write_json(out / "summary.json", summary)
     st = result.stats
     crit = st.criticality()
@@ -118,6 +139,10 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
               ("from_h", "to_h", "runs", *clock_columns(("from_h", "to_h"))),
               ([edges[i], edges[i + 1], int(c), *clock_cells([edges[i], edges[i + 1]], start)]
                for i, c in enumerate(counts)))
+    sc = result.scenario
+    write_csv_metadata(out, {"scenario": sc.name, "file": sc.file,
+                             "overrides": list(sc.overrides), "seed": result.seed,
+                             "replications": result.n})
     (out / copy_name).write_text(text, encoding="utf-8")
     for run in st.kept:
         sub = out / "runs" / f"replication-{run.replication:05d}"

@@ -18,6 +18,8 @@ def summary_text(result: RunResult) -> str:
     """A compact, plain-text summary of one run."""
     sc = result.scenario
     lines = [f"{sc.name}: seed {result.seed}"]
+    if sc.overrides:
+        lines.append(f"  changes to the file: {', '.join(sc.overrides)}")
     if result.stuck:
         lines.append(f"  INCOMPLETE: {len(result.stuck)} activities could not finish")
         for item in result.stuck[:10]:

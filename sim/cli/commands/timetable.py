@@ -17,13 +17,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sim.cli.commands.plot import load_run
 from sim.cli.commands.run import plan_of
 from sim.cli.errors import EXIT_OK, UsageError, report_problems
 from sim.core.files import csv_text, write_file_new
 from sim.report.timetable import inject_words
 from sim.results import RunResult
-from sim.results.store import RunDirError
+from sim.results.store import RunDirError, load_run
 from sim.results.timetable import NO_GROUP, Sheet, Timetable, timetable
 from sim.results.timetable_csv import COLUMNS, timetable_rows
 from sim.scenario import ScenarioError
