@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _docs):
+    for add in (_scenario_files, _run, _synth, _ensembles, _drivers, _replay, _plot, _docs):
         add(sub)
     return parser
 
@@ -97,6 +97,10 @@ def _ensembles(sub: Subparsers) -> None:
                    help="also keep the full results of the first K runs")
     p.add_argument("--precision", type=float, default=1.0, metavar="HOURS",
                    help="target 95%% CI half-width of the mean end time (default 1 h)")
+    p.add_argument("--drivers", action="store_true",
+                   help="also measure drivers: one unit more or less of each resource and "
+                   "group, each inject removed (paired runs; see `tabletop drivers`)")
+    _routine_option(p)
     p = _command(sub, "compare", help="what-if: two variants with common random numbers")
     p.add_argument("a", metavar="A", help="first scenario file")
     p.add_argument("b", metavar="B", help="second scenario file (may be the same file "
@@ -112,6 +116,26 @@ def _ensembles(sub: Subparsers) -> None:
                    help="values to try for one key (repeat for a full factorial)")
     p.add_argument("--kpi", choices=SWEEP_KPIS, default="p_on_time",
                    help="figure to chart across the grid (default p_on_time)")
+
+
+def _drivers(sub: Subparsers) -> None:
+    p = _command(sub, "drivers", help="what moves the schedule: the effect of one unit more "
+                 "or less of each resource and group, and of removing each inject",
+                 description="Run the scenario and every one-change variant (a resource or "
+                 "group with one unit more or less, an inject removed) with the same seed "
+                 "and replications, and rank the changes by their paired effect on each "
+                 "phase's end and lateness and on the programme end, with 95%% intervals. "
+                 "Changes whose interval contains zero are listed as having no measurable "
+                 "effect. Writes drivers.csv and drivers.json in a new directory.")
+    add_file_argument(p)
+    add_ensemble_options(p, n_default=200, n_help="paired replications per variant "
+                         "(default 200)", executors=False)
+    _routine_option(p)
+
+
+def _routine_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--include-routine", action="store_true",
+                   help="also rank activities marked `routine: true` (left out by default)")
 
 
 def _replay(sub: Subparsers) -> None:
