@@ -119,3 +119,30 @@ class DriverTable:
 
 def finite(x: float) -> bool:
     return not (math.isnan(x) or math.isinf(x))
+
+
+@dataclass(frozen=True)
+class UnitEffect:
+    """One run again with one more unit of a resource (or team of a group) it waited for,
+    same seed and replication: how much earlier (positive) the end and each phase end."""
+
+    kind: str  # "resource" or "group"
+    id: str
+    wait_h: float  # hours activities waited for it in the run
+    end_h: float  # the end's change, hours earlier (0: none)
+    phases: tuple[tuple[str, float], ...]  # each phase end's change, hours earlier
+    why_not: str = ""  # set when one more could not be added
+
+    @property
+    def largest(self) -> tuple[str, float]:
+        """(END or a phase id, hours earlier) of the largest change; ("", 0.0) if none."""
+        found = [(END, self.end_h), *self.phases]
+        best = max(found, key=lambda p: (p[1], p[0] == END))
+        return best if best[1] > EPS_H else ("", 0.0)
+
+
+def bottleneck_of(effects: tuple[UnitEffect, ...]) -> UnitEffect | None:
+    """The effect that moves the end or a phase earliest (``None``: none moves anything)."""
+    moving = [e for e in effects if e.largest[1] > EPS_H]
+    return max(moving, key=lambda e: (e.largest[1], e.largest[0] == END, e.wait_h)) \
+        if moving else None

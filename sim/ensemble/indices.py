@@ -14,7 +14,8 @@ Three standard indices (Vanhoucke 2010, *Measuring Time*), side by side, each wi
   Interval: the criticality interval times the same ratio of standard deviations.
 
 Memory is O(phases × activities) whatever the number of runs: counts for the
-criticality, Welford moments for the standard deviations, and one
+criticality, Welford moments for the standard deviations, a quantile sketch of each
+phase end (for the merge bias), and one
 :class:`~sim.ensemble.correlation.RankCorrelation` per phase (exact ranks for the first
 ``WARMUP`` runs, then joint counts in quantile bins).
 """
@@ -30,6 +31,7 @@ import numpy as np
 from sim.ensemble.correlation import RankCorrelation
 from sim.ensemble.criticality import ChainContext, phase_chains
 from sim.ensemble.moments import Moments, Proportion, z_value
+from sim.ensemble.quantiles import Quantiles
 from sim.results.result import RunResult
 from sim.scenario.model import Scenario
 
@@ -64,6 +66,7 @@ class IndexStats:
     n: int = 0
     critical: list[list[int]] = field(default_factory=list)  # [phase][activity]
     phase_end: list[Moments] = field(default_factory=list)
+    phase_end_q: list[Quantiles] = field(default_factory=list)  # for the merge bias (P50)
     duration: list[Moments] = field(default_factory=list)  # [random activity]
     ranks: list[RankCorrelation] = field(default_factory=list)  # [phase]
 
@@ -79,6 +82,7 @@ class IndexStats:
     def __post_init__(self) -> None:
         self.critical = [[0] * len(self.activities) for _ in self.phases]
         self.phase_end = [Moments() for _ in self.phases]
+        self.phase_end_q = [Quantiles(bins=500) for _ in self.phases]
         self.duration = [Moments() for _ in self.random]
         self.ranks = [RankCorrelation(len(self.random)) for _ in self.phases] \
             if self.random else []
@@ -100,9 +104,10 @@ class IndexStats:
             row_end = [_end(result, pid) for pid in self.phases]
             drawn: dict[str, float] = result.extra.get("draws", {})
             row_draws = [drawn.get(a, math.nan) for a in self.random]
-            for m, x in zip(self.phase_end, row_end, strict=True):
+            for m, q, x in zip(self.phase_end, self.phase_end_q, row_end, strict=True):
                 if not math.isnan(x):
                     m.add(x)
+                    q.add(x)
             for m, x in zip(self.duration, row_draws, strict=True):
                 if not math.isnan(x):
                     m.add(x)

@@ -87,3 +87,13 @@ def _edited(source: Source, section: str, ident: str,
         if isinstance(entry, dict) and entry.get("id") == ident:
             edit(entry)
     return Source(source.name, source.text, tree, source.values, source.keys)
+
+
+def one_more(source: Source, scenario: Scenario, kind: str, ident: str) -> Variant:
+    """The scenario with one more unit of resource ``ident`` (or team of group ``ident``)."""
+    if kind == "resource":
+        res = next(r for r in scenario.resources if r.id == ident)
+        return _changed(source, "resource", ident, "+1 unit", "resources", "capacity",
+                        res.capacity + 1, True)
+    grp = next(g for g in scenario.groups if g.id == ident)
+    return _changed(source, "group", ident, "+1 team", "groups", "teams", grp.teams + 1, True)

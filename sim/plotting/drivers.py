@@ -37,6 +37,7 @@ def interval_bars(rows: Sequence[Bar], title: str, xlabel: str, ax: Axes | None 
     zero, blue below, hollow grey where the interval contains zero."""
     if not rows:
         return empty_figure(title, "Nothing was measured.", ax)
+    rows = [r._replace(low=min(r.low, r.value), high=max(r.high, r.value)) for r in rows]
     own = ax is None
     fig, ax = bar_frame(ax, [r.label for r in rows], title, 0.3)
     ys = np.arange(len(rows))
@@ -76,7 +77,7 @@ def drivers_chart(table: DriverTable, ax: Axes | None = None, *, top: int = 20) 
     for d in table.unmeasurable():
         e = max(d.effects, key=lambda x: (abs(x.mean), x.high - x.low), default=None)
         if e is not None:
-            rows.append(Bar(f"{d.label}: {_words(e)}", e.mean, e.low, e.high, False))
+            rows.append(Bar(f"{d.label}: no measurable effect", e.mean, e.low, e.high, False))
     title = (f"Drivers by effect: {table.scenario}\n{table.n} paired runs per change "
              "(variant − baseline), 95% interval")
     return interval_bars(rows[:top], title, "change in hours (negative: earlier)", ax,

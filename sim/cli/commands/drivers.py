@@ -5,26 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.commands.common import check_seed, load_scenario_arg, progress_bar, write_run_dir
-from sim.cli.commands.drivers_view import print_drivers, write_drivers
+from sim.cli.commands.common import check_seed, load_scenario_arg, write_run_dir
+from sim.cli.commands.drivers_view import measure, print_drivers, write_drivers
 from sim.cli.commands.ensembles import check_n, jobs_value
 from sim.cli.errors import EXIT_OK
-from sim.ensemble.drivers import drivers
+from sim.core.files import write_bytes_atomic
 from sim.ensemble.effects import DriverTable
-from sim.ensemble.executors import LocalExecutor
-from sim.scenario.model import Scenario
-from sim.scenario.source import Source
-from sim.ensemble.variants import unit_variants
-
-
-def measure(scenario: Scenario, source: Source, n: int, seed: int | None,
-            jobs: int) -> DriverTable:
-    """Every one-change variant of the scenario against it, with a progress bar."""
-    variants = unit_variants(source, scenario)
-    runnable = sum(1 for v in variants if v.scenario is not None)
-    with progress_bar("drivers", n * (1 + runnable)) as tick:
-        return drivers(scenario, variants, n, seed=seed, executor=LocalExecutor(jobs),
-                       progress=tick)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -50,7 +36,6 @@ def write_drivers_chart(table: DriverTable, out: Path, args: argparse.Namespace)
     # matplotlib is heavy: loaded only when charts are asked for
     from sim.plotting.drivers import drivers_chart
     from sim.plotting.style import figure_bytes
-    from sim.core.files import write_bytes_atomic
 
     fig = drivers_chart(table)
     for fmt in dict.fromkeys(args.format or ["png"]):

@@ -1,17 +1,27 @@
-"""How drivers and risk indices read on the console and in drivers.csv / drivers.json."""
+"""Drivers and risk indices for the commands: measured with a progress bar, read on the
+console, written to drivers.csv / drivers.json / risk_indices.csv."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from sim.cli.commands.common import progress_bar
+from sim.cli.commands.ensembles import jobs_value
 from sim.core.files import write_csv, write_json
+from sim.ensemble.drivers import drivers
 from sim.ensemble.effects import END, DriverTable, Effect
+from sim.ensemble.executors import LocalExecutor
 from sim.ensemble.indices import Index, IndexStats
+from sim.ensemble.variants import unit_variants
+from sim.report.drivers import Analysis
 from sim.report.format import signed
+from sim.scenario.model import Scenario
+from sim.scenario.source import Source
 
 TOP = 5
 CSV_COLUMNS = ("kind", "id", "change", "possible", "target", "measure", "mean_h", "low_h",
@@ -133,3 +143,30 @@ INDEX_COLUMNS = ("activity", "phase", "routine", "criticality", "criticality_low
 def write_indices(ix: IndexStats, out: Path) -> None:
     write_csv(out / "risk_indices.csv", INDEX_COLUMNS, index_rows(ix))
 
+
+
+def measure(scenario: Scenario, source: Source, n: int, seed: int | None,
+            jobs: int) -> DriverTable:
+    """Every one-change variant of the scenario against it, with a progress bar."""
+    variants = unit_variants(source, scenario)
+    runnable = sum(1 for v in variants if v.scenario is not None)
+    with progress_bar("drivers", n * (1 + runnable)) as tick:
+        return drivers(scenario, variants, n, seed=seed, executor=LocalExecutor(jobs),
+                       progress=tick)
+
+
+def with_drivers(args: argparse.Namespace, scenario: Scenario, source: Source,
+                 seed: int) -> DriverTable | None:
+    """``mc --drivers``: the drivers on the ensemble's ``-n`` and seed, printed."""
+    if not getattr(args, "drivers", False):
+        return None
+    table = measure(scenario, source, args.n, seed, jobs_value(args.jobs))
+    print_drivers(table)
+    return table
+
+
+def write_analysis(analysis: Analysis, out: Path) -> None:
+    """risk_indices.csv, and drivers.csv / drivers.json when drivers were measured."""
+    write_indices(analysis.indices, out)
+    if analysis.drivers is not None:
+        write_drivers(analysis.drivers, out)

@@ -13,14 +13,18 @@ from sim.cli.commands.common import (
     scenario_copy_name,
     write_run_dir,
 )
+from sim.cli.commands.drivers_view import index_lines, with_drivers, write_analysis
 from sim.cli.commands.ensembles import check_n, executor_of
 from sim.cli.errors import EXIT_INPUT, EXIT_OK, UsageError
 from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
-from sim.ensemble import EnsembleResult, ensemble
+from sim.ensemble import EnsembleResult
+from sim.ensemble.indexed import ensemble_with_indices
+from sim.ensemble.indices import IndexStats
 from sim.ensemble.risk import risk_summary
 from sim.report import write_risk_report
+from sim.report.drivers import Analysis
 from sim.report.format import pct, ranges
 from sim.results.store import write_run_tables
 
@@ -30,28 +34,32 @@ def main(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
-    scenario, text, _source = load_scenario_arg(args.file, args.set)
+    scenario, text, source = load_scenario_arg(args.file, args.set)
     executor = executor_of(args)
     try:
         with progress_bar("replications", args.n) as tick:
-            result = ensemble(scenario, args.n, seed=args.seed, keep=args.keep,
-                              executor=executor, progress=tick)
+            result, indices = ensemble_with_indices(scenario, args.n, seed=args.seed,
+                                                    keep=args.keep, executor=executor,
+                                                    progress=tick)
     finally:
         close = getattr(executor, "close", None)
         if close is not None:
             close()
-    print(risk_text(result, args.precision))
+    print(risk_text(result, args.precision, indices, args.include_routine))
+    analysis = Analysis(indices, with_drivers(args, scenario, source, result.seed),
+                        args.include_routine)
     stem = f"{Path(scenario.file).stem}-mc{args.n}-seed{result.seed}"
     if result.missing:
         stem += "-INCOMPLETE"
     write_run_dir(args.out, stem,
                   lambda d: _write_ensemble(result, d, text, args.precision, args,
-                                            scenario_copy_name(scenario, args.set)),
+                                            scenario_copy_name(scenario, args.set), analysis),
                   args.name, "ensemble")
     return EXIT_INPUT if result.missing else EXIT_OK
 
 
-def risk_text(result: EnsembleResult, precision_h: float) -> str:
+def risk_text(result: EnsembleResult, precision_h: float, indices: IndexStats | None = None,
+              include_routine: bool = False) -> str:
     st = result.stats
     sc = result.scenario
     lo, hi = st.on_time.ci()
@@ -72,13 +80,8 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
         limit = next(p.limit for p in sc.phases if p.id == pid) or 0.0
         lines.append(f"  {pid}: within its {format_duration(limit)} limit in {pct(ok.p)} "
                      f"of runs; P90 duration {format_duration(st.limit_duration[i].quantile(0.9))}")
-    crit = sorted(st.criticality().items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    if crit:
-        lines.append("  most critical: " + ", ".join(f"{a} {pct(c)}" for a, c in crit))
-    tornado = [t for t in st.tornado() if abs(t[1]) > 0][:5]
-    if tornado:
-        lines.append("  end time most sensitive to: "
-                     + ", ".join(f"{name} ({rho:+.2f})" for name, rho in tornado))
+    if indices is not None:
+        lines += index_lines(indices, include_routine)
     advice = st.advice(precision_h)
     if st.n < 2:
         lines.append("  precision: one replication has no spread; run at least a few hundred")
@@ -93,7 +96,8 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
 
 
 def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
-                    args: argparse.Namespace, copy_name: str = "scenario.yaml") -> None:
+                    args: argparse.Namespace, copy_name: str = "scenario.yaml",
+                    analysis: Analysis | None = None) -> None:
     summary = risk_summary(result, precision_h=precision_h)
     write_json(out / "summary.json", summary)
     st = result.stats
@@ -110,15 +114,18 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
     write_csv(out / "end_histogram.csv", ("from_h", "to_h", "runs"),
               ([edges[i], edges[i + 1], int(c)] for i, c in enumerate(counts)))
     (out / copy_name).write_text(text, encoding="utf-8")
+    if analysis is not None:
+        write_analysis(analysis, out)
     for run in st.kept:
         sub = out / "runs" / f"replication-{run.replication:05d}"
         sub.mkdir(parents=True)
         write_run_tables(run, sub, None)
     if not args.no_charts:
-        _ensemble_report(result, out, summary, args)
+        _ensemble_report(result, out, summary, args, analysis)
 
 
 def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any],
-                     args: argparse.Namespace) -> None:
+                     args: argparse.Namespace, analysis: Analysis | None = None) -> None:
     plan = simulate(result.scenario, result.seed, plan=True)  # the risk schedule starts from it
-    write_risk_report(result, out, summary, plan=plan, formats=args.format, dpi=args.dpi)
+    write_risk_report(result, out, summary, plan=plan, formats=args.format, dpi=args.dpi,
+                      analysis=analysis)
