@@ -147,7 +147,11 @@ class IndexStats:
             for aid, r in zip(self.random, rank.coefficients(), strict=True):
                 if r == 0 or math.isnan(r):
                     continue  # a constant phase end, or no spread in the duration
-                centre = math.atanh(max(-0.999999, min(0.999999, r)))
+                if abs(r) >= 1.0 - 1e-12:  # ranks in perfect order: z is infinite
+                    r = math.copysign(1.0, r)
+                    out.append(Index(aid, pid, r, r, r))
+                    continue
+                centre = math.atanh(r)
                 out.append(Index(aid, pid, r, math.tanh(centre - half),
                                  math.tanh(centre + half)))
         return out
