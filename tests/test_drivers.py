@@ -170,8 +170,8 @@ def test_the_run_bottleneck_is_named_by_what_one_more_unit_does() -> None:
     assert [e.id for e in effects] == ["range"]  # only what was waited for is tried
     # p sets the programme end too (noise is over by 10:00): the end is named first
     assert effects[0].largest == (END, 4.0) and ("p", 4.0) in effects[0].phases
-    assert bottleneck_words(effects).startswith("range (resource): one more unit makes the "
-                                                "programme end 4h earlier")
+    assert bottleneck_words(effects) == ("range (resource): one more unit ends the programme "
+                                         "4h earlier; activities waited 4h for it")
 
 
 def test_a_run_whose_waits_move_nothing_says_so() -> None:
@@ -188,8 +188,8 @@ def test_a_run_whose_waits_move_nothing_says_so() -> None:
     result = simulate(load_source(src), 1)
     effects = unit_effects(result, src)
     assert [e.id for e in effects] == ["range"] and effects[0].largest == ("", 0.0)
-    assert bottleneck_words(effects).startswith("none: one more unit of what was waited for "
-                                                "(range) moves neither")
+    assert bottleneck_words(effects) == ("none: one more unit of range moves neither the end "
+                                         "nor any phase")
 
 
 def test_drivers_command_prints_the_table_and_writes_a_new_directory(

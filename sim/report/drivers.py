@@ -72,8 +72,8 @@ def index_table(ix: IndexStats, include_routine: bool = False) -> Table:
             return Cell("noise" if found is not None else DASH)
         return Cell(fmt.format(found))
 
-    rows = tuple((Cell(a), Cell(p), cell(crit.get((a, p)), "{0.value:.0%} ({0.low:.0%}–"
-                                          "{0.high:.0%})"),
+    rows = tuple((Cell(a), Cell(p), cell(crit.get((a, p)), "{0.value:.1%} ({0.low:.1%}–"
+                                          "{0.high:.1%})"),
                   cell(cru.get((a, p)), "{0.value:+.2f} ({0.low:+.2f} to {0.high:+.2f})"),
                   cell(ssi.get((a, p)), "{0.value:.2f} ({0.low:.2f}–{0.high:.2f})"))
                  for a, p in shown)
@@ -158,11 +158,10 @@ def bottleneck_words(effects: Sequence[UnitEffect]) -> str:
     """What one more unit of the bottleneck does, or that no single unit moves anything."""
     top = bottleneck_of(tuple(effects))
     if top is None:
-        tried = ", ".join(e.id for e in effects) or "nothing was waited for"
-        return f"none: one more unit of what was waited for ({tried}) moves neither the end " \
-               "nor any phase"
+        tried = ", ".join(e.id for e in effects)
+        return f"none: one more unit of {tried} moves neither the end nor any phase"
     target, hours = top.largest
-    what = "the programme end" if target == END else f"{target}'s end"
+    what = "the programme" if target == END else f"phase {target}"
     unit = "unit" if top.kind == "resource" else "team"
-    return (f"{top.id} ({top.kind}): one more {unit} makes {what} {format_duration(hours)} "
-            f"earlier (same seed; activities waited {format_duration(top.wait_h)} for it)")
+    return (f"{top.id} ({top.kind}): one more {unit} ends {what} {format_duration(hours)} "
+            f"earlier; activities waited {format_duration(top.wait_h)} for it")

@@ -64,11 +64,11 @@ def kpis(result: RunResult, plan: RunResult | None,
     outcomes = inject_outcomes(result)
     hits = sum(1 for o in outcomes if o["status"] == "hit")
     out.append(("Injects that hit", Cell(f"{hits} of {len(outcomes)}")))
-    if effects is not None:
+    if effects:
         out.append(("Top bottleneck", Cell(bottleneck_words(effects))))
     if result.bottlenecks:
         top = result.bottlenecks[0]
-        out.append(("Longest wait" if effects is not None else "Top bottleneck",
+        out.append(("Longest wait" if effects else "Top bottleneck",
                     Cell(f"{top.id} ({top.kind}): activities waited "
                          f"{format_duration(top.wait_h)}")))
     out.append(("Waiting for working time (all activities)",

@@ -33,9 +33,8 @@ def main(args: argparse.Namespace) -> int:
 
 def write_drivers_chart(table: DriverTable, out: Path, args: argparse.Namespace) -> None:
     """drivers.png (and the other formats asked for)."""
-    # matplotlib is heavy: loaded only when charts are asked for
-    from sim.plotting.drivers import drivers_chart
-    from sim.plotting.style import figure_bytes
+    from sim.plotting.drivers import drivers_chart  # matplotlib: only when charts are asked for
+    from sim.plotting.style import figure_bytes  # (the same)
 
     fig = drivers_chart(table)
     for fmt in dict.fromkeys(args.format or ["png"]):

@@ -91,7 +91,7 @@ def index_lines(ix: IndexStats, include_routine: bool = False) -> list[str]:
     always = sum(1 for i in ix.ranked(every, include_routine=include_routine) if i.value >= 1)
     return [
         "  criticality (share of runs on the chain that sets a phase end): "
-        + top(crit, "{0.value:.0%} ({0.low:.0%}–{0.high:.0%})")
+        + top(crit, "{0.value:.1%} ({0.low:.1%}–{0.high:.1%})")
         + f"; {always} activity-phase pairs in every run (risk_indices.csv)",
         "  cruciality (Spearman ρ, duration vs phase end): "
         + top(ix.cruciality(), "{0.value:+.2f} ({0.low:+.2f} to {0.high:+.2f})"),

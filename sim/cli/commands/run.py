@@ -50,7 +50,7 @@ def summary_text(result: RunResult, effects: Sequence[UnitEffect] | None = None)
         top = ", ".join(f"{b.id} ({b.kind}) {format_duration(b.wait_h)}"
                         for b in result.bottlenecks[:3])
         lines.append(f"  top bottlenecks (hours waited): {top}")
-    if effects is not None:
+    if effects:
         lines.append(f"  bottleneck (one more unit, same seed): {bottleneck_words(effects)}")
     hit = sum(1 for e in result.events if e.kind == "inject")
     if sc.injects:
