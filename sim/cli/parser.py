@@ -124,9 +124,10 @@ def _drivers(sub: Subparsers) -> None:
                  description="Run the scenario and every one-change variant (a resource or "
                  "group with one unit more or less, an inject removed) with the same seed "
                  "and replications, and rank the changes by their paired effect on each "
-                 "phase's end and lateness and on the programme end, with 95%% intervals. "
-                 "Changes whose interval contains zero are listed as having no measurable "
-                 "effect. Writes drivers.csv and drivers.json in a new directory.")
+                 "phase's end and lateness and on the programme end, with 95% intervals; "
+                 "changes whose interval contains zero are listed as having no measurable "
+                 "effect. Also prints the schedule-risk indices of the scenario's own runs. "
+                 "Writes drivers.csv, drivers.json and risk_indices.csv in a new directory.")
     add_file_argument(p)
     add_ensemble_options(p, n_default=200, n_help="paired replications per variant "
                          "(default 200)", executors=False)

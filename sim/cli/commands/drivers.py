@@ -6,23 +6,35 @@ import argparse
 from pathlib import Path
 
 from sim.cli.commands.common import check_seed, load_scenario_arg, write_run_dir
-from sim.cli.commands.drivers_view import measure, print_drivers, write_drivers
+from sim.cli.commands.drivers_view import (
+    index_lines,
+    measure,
+    print_drivers,
+    write_drivers,
+    write_indices,
+)
 from sim.cli.commands.ensembles import check_n, jobs_value
 from sim.cli.errors import EXIT_OK
 from sim.core.files import write_bytes_atomic
 from sim.ensemble.effects import DriverTable
+from sim.ensemble.indexed import ensemble_with_indices
 
 
 def main(args: argparse.Namespace) -> int:
     check_n(args.n)
     check_seed(args.seed)
     scenario, _text, source = load_scenario_arg(args.file, args.set)
-    table = measure(scenario, source, args.n, args.seed, jobs_value(args.jobs))
+    jobs = jobs_value(args.jobs)
+    table = measure(scenario, source, args.n, args.seed, jobs)
+    indices = ensemble_with_indices(scenario, args.n, seed=table.seed, jobs=jobs)[1]
     print(f"{scenario.name}: {args.n} paired replications per variant, seed {table.seed}")
     print_drivers(table)
+    for line in index_lines(indices, args.include_routine):
+        print(line)
 
     def write(out: Path) -> None:
         write_drivers(table, out)
+        write_indices(indices, out)
         if not args.no_charts:
             write_drivers_chart(table, out, args)
 
