@@ -17,7 +17,7 @@ from sim.engine import simulate
 from sim.ensemble.bottleneck import unit_effects
 from sim.ensemble.drivers import drivers
 from sim.ensemble.effects import END, DriverTable
-from sim.ensemble.variants import unit_variants
+from sim.ensemble.variants import one_more, unit_variants
 from sim.report.drivers import bottleneck_words
 from sim.scenario.loader import load_source
 from sim.scenario.source import Source, parse_text
@@ -190,6 +190,19 @@ def test_a_run_whose_waits_move_nothing_says_so() -> None:
     assert [e.id for e in effects] == ["range"] and effects[0].largest == ("", 0.0)
     assert bottleneck_words(effects) == ("none: one more unit of range moves neither the end "
                                          "nor any phase")
+
+
+def test_one_more_made_in_place_is_the_scenario_loaded_again() -> None:
+    # the run's fast variants against the loaded ones, on every bundled scenario: a group
+    # listed whole (KAZIND-21 lists `ind` whole, and asks for one team of it elsewhere)
+    for path in sorted(Path(__file__).parent.parent.glob("scenarios/*.yaml")):
+        src = parse_text(path.read_text(encoding="utf-8"), str(path), ".yaml")
+        scenario = load_source(src)
+        loaded = [v for v in unit_variants(src, scenario, kinds=("resource", "group"))
+                  if v.change.startswith("+")]
+        assert loaded
+        for v in loaded:
+            assert one_more(src, scenario, v.kind, v.id).scenario == v.scenario, v.label
 
 
 def test_drivers_command_prints_the_table_and_writes_a_new_directory(

@@ -131,7 +131,6 @@ class UnitEffect:
     wait_h: float  # hours activities waited for it in the run
     end_h: float  # the end's change, hours earlier (0: none)
     phases: tuple[tuple[str, float], ...]  # each phase end's change, hours earlier
-    why_not: str = ""  # set when one more could not be added
 
     @property
     def largest(self) -> tuple[str, float]:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_source
-from sim.scenario.model import Scenario
+from sim.scenario.model import Activity, Scenario
 from sim.scenario.source import Source
 
 Kind = Literal["resource", "group", "inject"]
@@ -90,10 +90,39 @@ def _edited(source: Source, section: str, ident: str,
 
 
 def one_more(source: Source, scenario: Scenario, kind: str, ident: str) -> Variant:
-    """The scenario with one more unit of resource ``ident`` (or team of group ``ident``)."""
-    if kind == "resource":
-        res = next(r for r in scenario.resources if r.id == ident)
-        return _changed(source, "resource", ident, "+1 unit", "resources", "capacity",
-                        res.capacity + 1, True)
-    grp = next(g for g in scenario.groups if g.id == ident)
-    return _changed(source, "group", ident, "+1 team", "groups", "teams", grp.teams + 1, True)
+    """The scenario with one more unit of resource ``ident`` (or team of group ``ident``).
+
+    Made from the loaded scenario (as fast as a run, instead of loading the file again):
+    a resource's capacity is used as written; a group gets a team more, and so does each
+    activity that lists the group whole (it takes all of the group's teams). The result
+    is the scenario :func:`unit_variants` would load (``tests/test_drivers.py`` checks)."""
+    if kind == "resource":  # capacity is used as it is written: no need to load again
+        resources = tuple(replace(r, capacity=r.capacity + 1) if r.id == ident else r
+                          for r in scenario.resources)
+        return Variant("resource", ident, "+1 unit", replace(scenario, resources=resources))
+    whole = _listed_whole(source.tree, ident)
+    groups = tuple(replace(g, teams=g.teams + 1) if g.id == ident else g
+                   for g in scenario.groups)
+
+    def more(act: Activity) -> Activity:
+        if act.base_id not in whole:
+            return act
+        return replace(act, groups=tuple((g, n + 1 if g == ident else n) for g, n in act.groups))
+
+    injects = tuple(replace(i, activities=tuple(map(more, i.activities)))
+                    for i in scenario.injects)
+    return Variant("group", ident, "+1 team", replace(
+        scenario, groups=groups, activities=tuple(map(more, scenario.activities)),
+        injects=injects))
+
+
+def _listed_whole(tree: Any, group: str) -> frozenset[str]:
+    """Ids (as written) of the activities that list ``group`` whole: they take all its
+    teams, one more included."""
+    written: list[Any] = []
+    for phase in tree.get("phases") or []:
+        if isinstance(phase, dict):
+            written += phase.get("activities") or []
+    written += [i.get("activity") for i in tree.get("injects") or [] if isinstance(i, dict)]
+    return frozenset(str(a["id"]) for a in written if isinstance(a, dict)
+                     and isinstance(a.get("groups"), list) and group in a["groups"])
