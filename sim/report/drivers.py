@@ -98,8 +98,8 @@ def merge_bias_table(ix: IndexStats, scenario: Scenario, plan: RunResult | None)
         inside = {d.target for a in members for d in a.after if not d.on_phase}
         ends = [a for a in members if a.id not in inside]  # nothing in the phase follows
         q = ix.phase_end_q[k]
-        if len(ends) < 2 or q.n == 0:
-            continue
+        if len(ends) < 2 or q.n == 0 or all(a.routine for a in ends):
+            continue  # no merge, never finished, or only routine work (a daily meeting)
         network = max(cpm.earliest_start[a.id] + acts[a.id].duration.expected() for a in ends
                       if a.id in cpm.earliest_start)
         p50 = q.quantile(0.5)
