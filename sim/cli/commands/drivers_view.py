@@ -89,10 +89,11 @@ def index_lines(ix: IndexStats, include_routine: bool = False) -> list[str]:
     every = ix.criticality()
     crit = [i for i in every if i.value < 1.0]  # on the chain in every run: listed apart
     always = sum(1 for i in ix.ranked(every, include_routine=include_routine) if i.value >= 1)
+    some = (top(crit, "{0.value:.1%} ({0.low:.1%}–{0.high:.1%})") + "; "
+            if ix.ranked(crit, include_routine=include_routine) else "none in only some runs, ")
     return [
-        "  criticality (share of runs on the chain that sets a phase end): "
-        + top(crit, "{0.value:.1%} ({0.low:.1%}–{0.high:.1%})")
-        + f"; {always} activity-phase pairs in every run (risk_indices.csv)",
+        "  criticality (share of runs on the chain that sets a phase end): " + some
+        + f"{always} activity-phase pairs in every run (risk_indices.csv)",
         "  cruciality (Spearman ρ, duration vs phase end): "
         + top(ix.cruciality(), "{0.value:+.2f} ({0.low:+.2f} to {0.high:+.2f})"),
         "  SSI (criticality × σ activity ÷ σ phase end): "
