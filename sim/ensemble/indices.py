@@ -8,16 +8,18 @@ Three standard indices (Vanhoucke 2010, *Measuring Time*), side by side, each wi
   (:func:`~sim.ensemble.criticality.phase_chains`: resource and group waits count).
   Interval: Wilson score.
 - **cruciality** CRI(a, p): Spearman's rank correlation of ``a``'s drawn duration with
-  the end of ``p``. Interval: Fisher's z, ``tanh(atanh(r) ± 1.96·sqrt(1.06 / (n − 3)))``
+  the end of ``p``, the activity's own phase. Interval: Fisher's z, ``tanh(atanh(r) ± 1.96·sqrt(1.06 / (n − 3)))``
   (the 1.06 is Fieller, Hartley and Pearson's variance factor for Spearman's rho).
 - **schedule sensitivity index** SSI(a, p) = CI(a, p) × σ(duration of a) / σ(end of p).
   Interval: the criticality interval times the same ratio of standard deviations.
 
-Memory is O(phases × activities) whatever the number of runs: counts for the
-criticality, Welford moments for the standard deviations, a quantile sketch of each
-phase end (for the merge bias), and one
-:class:`~sim.ensemble.correlation.RankCorrelation` per phase (exact ranks for the first
-``WARMUP`` runs, then joint counts in quantile bins).
+Memory does not grow with the number of runs: counts for the criticality (phases ×
+activities), Welford moments for the standard deviations, a quantile sketch of each
+phase end (for the merge bias), and per phase one
+:class:`~sim.ensemble.correlation.RankCorrelation` of the random durations of its own
+activities (exact ranks for the first ``WARMUP`` runs, then joint counts in quantile
+bins): O(activities) for the correlations, which is why cruciality is taken against
+the activity's own phase only.
 """
 
 from __future__ import annotations
@@ -62,13 +64,15 @@ class IndexStats:
     activities: tuple[str, ...]
     random: tuple[str, ...]  # activities with a random duration: those with a spread
     routine: frozenset[str] = frozenset()
+    phase_of: tuple[tuple[str, str], ...] = ()  # (activity, its phase)
     context: ChainContext | None = None
     n: int = 0
     critical: list[list[int]] = field(default_factory=list)  # [phase][activity]
     phase_end: list[Moments] = field(default_factory=list)
     phase_end_q: list[Quantiles] = field(default_factory=list)  # for the merge bias (P50)
     duration: list[Moments] = field(default_factory=list)  # [random activity]
-    ranks: list[RankCorrelation] = field(default_factory=list)  # [phase]
+    ranks: list[RankCorrelation] = field(default_factory=list)  # [phase]: its own activities
+    members: list[list[int]] = field(default_factory=list)  # [phase]: positions in random
 
     @classmethod
     def of(cls, scenario: Scenario) -> IndexStats:
@@ -77,6 +81,7 @@ class IndexStats:
             activities=tuple(a.id for a in scenario.activities),
             random=tuple(a.id for a in scenario.activities if a.duration.is_random),
             routine=frozenset(a.id for a in scenario.activities if a.routine),
+            phase_of=tuple((a.id, a.phase) for a in scenario.activities),
             context=ChainContext.of(scenario))
 
     def __post_init__(self) -> None:
@@ -84,8 +89,10 @@ class IndexStats:
         self.phase_end = [Moments() for _ in self.phases]
         self.phase_end_q = [Quantiles(bins=500) for _ in self.phases]
         self.duration = [Moments() for _ in self.random]
-        self.ranks = [RankCorrelation(len(self.random)) for _ in self.phases] \
-            if self.random else []
+        phase_of = dict(self.phase_of)
+        self.members = [[i for i, a in enumerate(self.random) if phase_of.get(a) == pid]
+                        for pid in self.phases]
+        self.ranks = [RankCorrelation(len(m)) for m in self.members]
         self._act = {a: i for i, a in enumerate(self.activities)}
 
     def add_runs(self, results: Iterable[RunResult]) -> None:
@@ -118,8 +125,9 @@ class IndexStats:
             draw_array = np.array(draws, dtype=float)
             for k, rank in enumerate(self.ranks):
                 done = ~np.isnan(end_array[:, k])  # runs that finished the phase
-                if done.any():
-                    rank.add_rows(draw_array[done], end_array[done, k].tolist())
+                if done.any() and self.members[k]:
+                    rank.add_rows(draw_array[done][:, self.members[k]],
+                                  end_array[done, k].tolist())
 
     # -------------------------------------------------------- answers
 
@@ -140,11 +148,12 @@ class IndexStats:
         out = []
         z = z_value(confidence)
         for k, pid in enumerate(self.phases):
-            rank = self.ranks[k] if self.ranks else None
-            if rank is None or rank.n < 4:
+            rank = self.ranks[k]
+            if not self.members[k] or rank.n < 4:
                 continue
             half = z * math.sqrt(SPEARMAN_VARIANCE / (rank.n - 3))
-            for aid, r in zip(self.random, rank.coefficients(), strict=True):
+            ids = [self.random[i] for i in self.members[k]]
+            for aid, r in zip(ids, rank.coefficients(), strict=True):
                 if r == 0 or math.isnan(r):
                     continue  # a constant phase end, or no spread in the duration
                 if abs(r) >= 1.0 - 1e-12:  # ranks in perfect order: z is infinite
