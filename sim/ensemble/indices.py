@@ -9,7 +9,8 @@ Three standard indices (Vanhoucke 2010, *Measuring Time*), side by side, each wi
   Interval: Wilson score.
 - **cruciality** CRI(a, p): Spearman's rank correlation of ``a``'s drawn duration with
   the end of ``p``, the activity's own phase. Interval: Fisher's z,
-  ``tanh(atanh(r) ± 1.96·sqrt(1.06 / (n − 3)))`` (the 1.06 is Fieller, Hartley and Pearson's variance factor for Spearman's rho).
+  ``tanh(atanh(r) ± 1.96·sqrt(1.06 / (n − 3)))`` (the 1.06 is Fieller, Hartley and
+  Pearson's variance factor for Spearman's rho).
 - **schedule sensitivity index** SSI(a, p) = CI(a, p) × σ(duration of a) / σ(end of p).
   Interval: the criticality interval times the same ratio of standard deviations.
 
