@@ -222,3 +222,38 @@ def test_drivers_command_prints_the_table_and_writes_a_new_directory(
     assert "hall +1 unit" in data["no_measurable_effect"]
     header = (dirs[0] / "drivers.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("kind,id,change,possible,target,measure,mean_h,low_h,high_h")
+
+
+def test_the_chart_draws_bars_whose_interval_contains_zero_hollow() -> None:
+    from sim.plotting.drivers import drivers_chart  # matplotlib: only for this test
+
+    table = measured(BINDING, n=6)
+    fig = drivers_chart(table)
+    bars = {p.get_gid(): p for ax in fig.axes for p in ax.patches if p.get_gid()}
+    kinds = sorted(p.get_gid() for ax in fig.axes for p in ax.patches if p.get_gid())
+    assert kinds.count("driver-bar") == len(table.ranked())
+    assert kinds.count("driver-bar-noise") == len(table.unmeasurable())
+    assert bars["driver-bar-noise"].get_facecolor()[3] == 0  # hollow
+    assert bars["driver-bar"].get_facecolor()[3] == 1
+
+
+def test_mc_drivers_adds_the_table_files_and_report_sections(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "binding.yaml"
+    scenario.write_text(HEAD + textwrap.dedent(BINDING), encoding="utf-8")
+    assert main(["mc", str(scenario), "-n", "12", "--drivers", "--dpi", "30",
+                 "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "Drivers by effect" in out and "criticality (share of runs" in out
+    (run_dir,) = (tmp_path / "out").iterdir()
+    names = {p.name for p in run_dir.iterdir()}
+    assert {"drivers.csv", "drivers.json", "risk_indices.csv", "drivers.png", "risks.png",
+            "cruciality.png"} <= names
+    report = (run_dir / "report.md").read_text(encoding="utf-8")
+    for title in ("## Drivers by effect", "## Schedule-risk indices",
+                  "## Merge bias at phase ends"):
+        assert title in report
+    # a, b and c all end p (three paths merge); a and b take turns on the one range, so
+    # p ends at 14:00 in every run and in the plan run, 10 h after the network's 4 h
+    # from D1 00:00 (the network knows neither the working day nor capacity)
+    assert "| p | 3 | D1 04:00 | D1 14:00 | D1 14:00 | +10h | 0min |" in report

@@ -44,10 +44,10 @@ def main(args: argparse.Namespace) -> int:
 
 
 def write_drivers_chart(table: DriverTable, out: Path, args: argparse.Namespace) -> None:
-    """drivers.png (and the other formats asked for)."""
-    from sim.plotting.drivers import drivers_chart  # matplotlib: only when charts are asked for
+    """drivers.png and risks.png (and the other formats asked for)."""
+    from sim.plotting.drivers import drivers_chart, risks_chart  # matplotlib: when asked for
     from sim.plotting.style import figure_bytes  # (the same)
 
-    fig = drivers_chart(table)
-    for fmt in dict.fromkeys(args.format or ["png"]):
-        write_bytes_atomic(out / f"drivers.{fmt}", figure_bytes(fig, fmt, args.dpi))
+    for name, fig in (("drivers", drivers_chart(table)), ("risks", risks_chart(table))):
+        for fmt in dict.fromkeys(args.format or ["png"]):
+            write_bytes_atomic(out / f"{name}.{fmt}", figure_bytes(fig, fmt, args.dpi))
