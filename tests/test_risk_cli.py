@@ -39,7 +39,7 @@ def test_mc_writes_charts_and_report(tmp_path: Path) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"{100 * summary['p_on_time']:.1f}%" in html
     assert "executor: local, 1 worker" in html
-    assert html.count('src="data:image/png;base64,') == 5
+    assert html.count('src="data:image/png;base64,') == 6  # with the cruciality chart
 
 
 def test_compare_writes_both_charts_and_a_side_by_side_report(tmp_path: Path) -> None:

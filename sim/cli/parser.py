@@ -41,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_scenario_files, _run, _synth, _ensembles, _replay, _plot, _timetable,
-                _export, _msel, _docs):
+    for add in (_scenario_files, _run, _synth, _ensembles, _drivers, _replay, _plot,
+                _timetable, _export, _msel, _docs):
         add(sub)
     return parser
 
@@ -99,6 +99,10 @@ def _ensembles(sub: Subparsers) -> None:
     p.add_argument("--precision", type=float, default=1.0, metavar="HOURS",
                    help="target 95%% CI half-width of the mean end time (default 1 h)")
     add_until_precision_option(p)
+    p.add_argument("--drivers", action="store_true",
+                   help="also measure drivers: one unit more or less of each resource and "
+                   "group, each inject removed (paired runs; see `tabletop drivers`)")
+    _routine_option(p)
     p = _command(sub, "compare", help="what-if: two variants with common random numbers")
     p.add_argument("a", metavar="A", help="first scenario file")
     p.add_argument("b", metavar="B", help="second scenario file (may be the same file "
@@ -124,6 +128,27 @@ def add_until_precision_option(p: argparse.ArgumentParser) -> None:
                    "phase on time, each limit kept, the programme holding as planned) is "
                    "within ± POINTS percentage points (e.g. 1), at most -n replications "
                    "(default: off: run -n)")
+
+
+def _drivers(sub: Subparsers) -> None:
+    p = _command(sub, "drivers", help="what moves the schedule: the effect of one unit more "
+                 "or less of each resource and group, and of removing each inject",
+                 description="Run the scenario and every one-change variant (a resource or "
+                 "group with one unit more or less, an inject removed) with the same seed "
+                 "and replications, and rank the changes by their paired effect on each "
+                 "phase's end and lateness and on the programme end, with 95% intervals; "
+                 "changes whose interval contains zero are listed as having no measurable "
+                 "effect. Also prints the schedule-risk indices of the scenario's own runs. "
+                 "Writes drivers.csv, drivers.json and risk_indices.csv in a new directory.")
+    add_file_argument(p)
+    add_ensemble_options(p, n_default=200, n_help="paired replications per variant "
+                         "(default 200)", executors=False)
+    _routine_option(p)
+
+
+def _routine_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--include-routine", action="store_true",
+                   help="also rank activities marked `routine: true` (left out by default)")
 
 
 def _replay(sub: Subparsers) -> None:

@@ -66,6 +66,31 @@ def critical_chain(result: RunResult, context: ChainContext | None = None) -> li
     ctx = context if context is not None else ChainContext.of(result.scenario)
     order = ctx.order
     current = max(finished, key=lambda r: (r.end_h or 0.0, -order.get(r.id, 0))).id
+    return chain_from(result, current, ctx, rows)
+
+
+def phase_chains(result: RunResult, context: ChainContext | None = None) -> dict[str, list[str]]:
+    """For each phase that finished, the chain that set its end: walked back (as in
+    :func:`critical_chain`) from the phase's activity that finished last."""
+    ctx = context if context is not None else ChainContext.of(result.scenario)
+    rows = {r.id: r for r in result.activities}
+    last: dict[str, ActivityRow] = {}
+    for r in result.activities:
+        if r.end_h is None:
+            continue
+        best = last.get(r.phase)
+        if best is None or (r.end_h, -ctx.order.get(r.id, 0)) > (
+                best.end_h or 0.0, -ctx.order.get(best.id, 0)):
+            last[r.phase] = r
+    return {phase: chain_from(result, row.id, ctx, rows) for phase, row in last.items()}
+
+
+def chain_from(result: RunResult, start: str, ctx: ChainContext,
+               rows: dict[str, ActivityRow] | None = None) -> list[str]:
+    """The chain of activities that held ``start`` back, ``start`` first."""
+    if rows is None:
+        rows = {r.id: r for r in result.activities}
+    current = start
     chain = [current]
     seen = {current}
     while (nxt := _step_back(rows[current], rows, result.events, ctx, seen)) is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sim.ensemble.aggregate import EnsembleStats
 from sim.ensemble.chunks import chunks_for
 from sim.ensemble.executors import LocalExecutor
 from sim.ensemble.layout import Layout
+from sim.ensemble.records import Packed
 from sim.ensemble.result import EnsembleResult, Progress
 from sim.scenario.model import Scenario
 
@@ -16,7 +18,8 @@ from sim.scenario.model import Scenario
 def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int = 1,
              keep: int = 0, executor: Any = None, chunk: int | None = None,
              progress: Progress | None = None,
-             until: Callable[[EnsembleStats], int] | None = None) -> EnsembleResult:
+             until: Callable[[EnsembleStats], int] | None = None,
+             observe: Callable[[Packed], None] | None = None) -> EnsembleResult:
     """Run ``n`` replications and stream their statistics.
 
     ``executor`` is an :class:`~sim.ensemble.executors.Executor`; by default a local process pool
@@ -25,6 +28,9 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
     the next round (e.g. :class:`~sim.ensemble.precision.PrecisionTarget`); the rounds
     stop when it asks for no more, or at ``n``. Replication ``i`` is the same whatever
     the rounds, so stopping at ``m`` gives the figures of ``ensemble(scenario, m)``.
+    ``observe`` is given every chunk with each run whole (its event log), for analyses
+    the compact records cannot serve; the runs are dropped after it (but the first
+    ``keep``), so the statistics are the same as without it.
     """
     if n < 1:
         raise ValueError("an ensemble needs at least one replication")
@@ -34,14 +40,15 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
     missing: list[int] = []
     done = 0
     target = n if until is None else min(n, until(stats))
+    whole = keep if observe is None else n  # an observer reads every run whole
     while done < target:
         plan = [(done + a, done + b) for a, b in chunks_for(target - done, runner.workers,
                                                             chunk)]
-        for (start, stop), records in runner.map_chunks(scenario, run_seed, plan, keep):
+        for (start, stop), records in runner.map_chunks(scenario, run_seed, plan, whole):
             if records is None:
                 missing.extend(range(start, stop))
             else:
-                stats.add_all(records)
+                stats.add_all(records if observe is None else _observed(records, observe, keep))
             done += stop - start
             if progress is not None:
                 progress(done, n)
@@ -49,3 +56,10 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
             target = min(n, done + max(0, until(stats) - stats.n))
     return EnsembleResult(scenario, run_seed, done, stats, tuple(missing),
                           executor=runner.name, jobs=runner.workers)
+
+
+def _observed(records: Packed, observe: Callable[[Packed], None], keep: int) -> Packed:
+    """The chunk shown to ``observe``, then without the whole runs past the first ``keep``."""
+    observe(records)
+    return replace(records, full=tuple(r if i < keep else None
+                                       for i, r in zip(records.index, records.full, strict=True)))

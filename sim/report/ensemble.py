@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from sim.core.timefmt import format_time
 from sim.ensemble.labels import input_label
 from sim.report.charts import Builders
 from sim.report.document import Cell, Chart, Report, Table
+from sim.report.drivers import Analysis, analysis_builders, analysis_charts, analysis_tables
 from sim.report.format import DASH, named, quantile_cell, share_ci, span, time_ci, when
 from sim.report.meta import executor_words, incomplete_note, scenario_meta
 from sim.report.phase_risk import (
@@ -249,15 +251,20 @@ def _builders(result: EnsembleResult, plan: RunResult) -> Builders:
 
 def write_risk_report(result: EnsembleResult, out: Path, summary: Mapping[str, Any], *,
                       plan: RunResult, formats: Sequence[str] | None = None,
-                      dpi: float = 110) -> list[Path]:
+                      dpi: float = 110, analysis: Analysis | None = None) -> list[Path]:
     """Charts (end-time, gantt, criticality, tornado, utilisation) and report.html/.md.
 
     ``summary`` is :func:`sim.ensemble.risk.risk_summary` of ``result``; ``plan`` is the
     plan run (``simulate(scenario, seed, plan=True)``) the schedule chart starts its bars
     from: it is required, as that chart cannot be drawn without it. Both are the
-    caller's: nothing is simulated here. Returns the paths written.
+    caller's: nothing is simulated here. ``analysis``: the risk indices (and drivers)
+    measured with the ensemble, added as tables and charts. Returns the paths written.
     """
     footer = (f"Made by tabletop from {result.stats.n} replications "
               f"(seed {result.seed}, {executor_words(result)}).")
-    return write_document(build_risk_report(result, summary, plan), _builders(result, plan),
-                          out, formats=formats, dpi=dpi, footer=footer)
+    report, builders = build_risk_report(result, summary, plan), _builders(result, plan)
+    if analysis is not None:
+        report = replace(report, tables=report.tables + analysis_tables(
+            analysis, result.scenario, plan), charts=report.charts + analysis_charts(analysis))
+        builders = {**builders, **analysis_builders(analysis)}
+    return write_document(report, builders, out, formats=formats, dpi=dpi, footer=footer)

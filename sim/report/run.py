@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from sim.core.timefmt import format_duration, format_time
 from sim.report.charts import Builders
 from sim.report.document import Cell, Chart, Flag, Report, Table
+from sim.report.drivers import bottleneck_words
 from sim.report.format import DASH, named, span, when, whole_pct
 from sim.report.injects import inject_table
 from sim.report.meta import scenario_meta
@@ -22,6 +23,7 @@ from sim.results import RunResult, inject_outcomes
 from sim.results.timetable import timetable
 
 if TYPE_CHECKING:
+    from sim.ensemble.effects import UnitEffect
     from sim.results import PhaseRow
 
 By = Literal["activity", "group"]
@@ -29,11 +31,12 @@ Kpi = tuple[str, Cell]
 
 
 def build_report(result: RunResult, plan: RunResult | None = None, *,
-                 by: By = "activity") -> Report:
+                 by: By = "activity", effects: Sequence[UnitEffect] | None = None) -> Report:
     """Everything the report says, as plain tables (no rendering, no charts drawn).
 
     Without ``plan`` the plan end and the slip are left out and the planned phase times
-    are dashes.
+    are dashes. ``effects`` (:func:`sim.ensemble.bottleneck.unit_effects`, the caller's)
+    name the bottleneck by what one more unit does; without them, by hours waited.
     """
     sc = result.scenario
     meta = scenario_meta(sc, f"Seed {result.seed}, replication {result.replication}")
@@ -46,7 +49,7 @@ def build_report(result: RunResult, plan: RunResult | None = None, *,
     return Report(
         title=f"{sc.name}: run report",
         meta=tuple(meta),
-        kpis=tuple(kpis(result, plan)),
+        kpis=tuple(kpis(result, plan, effects)),
         tables=tuple(t for t in (phase_table(result, plan), bottleneck_table(result),
                                  resource_table(result), group_table(result),
                                  inject_table(result), stuck_table(result)) if t is not None),
@@ -57,17 +60,21 @@ def build_report(result: RunResult, plan: RunResult | None = None, *,
     )
 
 
-def kpis(result: RunResult, plan: RunResult | None) -> list[Kpi]:
+def kpis(result: RunResult, plan: RunResult | None,
+         effects: Sequence[UnitEffect] | None = None) -> list[Kpi]:
     """The headline figures: end, planned end, on time, lateness, limits, slip, injects."""
     out = [*_end_kpis(result), *_plan_kpis(result, plan), *_limit_kpis(result),
            _due_kpi(result)]
     outcomes = inject_outcomes(result)
     hits = sum(1 for o in outcomes if o["status"] == "hit")
     out.append(("Injects that hit", Cell(f"{hits} of {len(outcomes)}")))
+    if effects:
+        out.append(("Top bottleneck", Cell(bottleneck_words(effects))))
     if result.bottlenecks:
         top = result.bottlenecks[0]
-        out.append(("Top bottleneck", Cell(f"{top.id} ({top.kind}): activities waited "
-                                           f"{format_duration(top.wait_h)}")))
+        out.append(("Longest wait" if effects else "Top bottleneck",
+                    Cell(f"{top.id} ({top.kind}): activities waited "
+                         f"{format_duration(top.wait_h)}")))
     out.append(("Waiting for working time (all activities)",
                 Cell(format_duration(result.calendar_wait_h))))
     if result.stuck:
@@ -235,7 +242,8 @@ def _builders(result: RunResult, plan: RunResult | None, by: By) -> Builders:
 
 def write_charts_and_report(result: RunResult, out: Path, *,
                             formats: Sequence[str] | None = None, dpi: float = 110,
-                            by: By = "activity", plan: RunResult | None = None) -> list[Path]:
+                            by: By = "activity", plan: RunResult | None = None,
+                            effects: Sequence[UnitEffect] | None = None) -> list[Path]:
     """Write the charts (gantt, resources, heatmap, workload) and report.html/report.md.
 
     ``formats`` is any of png (default), svg, pdf. The HTML embeds each chart (PNG if
@@ -249,5 +257,5 @@ def write_charts_and_report(result: RunResult, out: Path, *,
         raise ValueError(f"by must be 'activity' or 'group', not {by!r}")
     if plan is None and result.plan:
         plan = result
-    return write_document(build_report(result, plan, by=by), _builders(result, plan, by), out,
-                          formats=formats, dpi=dpi)
+    return write_document(build_report(result, plan, by=by, effects=effects),
+                          _builders(result, plan, by), out, formats=formats, dpi=dpi)

@@ -62,6 +62,7 @@ class Activity:
     splittable: bool = False
     day: int | None = None
     order: int = 0
+    routine: bool = False  # fills time by design: left out of driver lists
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,7 +93,7 @@ def _expand(written: ActivitySpec, phase: str, cal: model.Calendar, phase_ids: s
         duration=written.duration,
         groups=tuple((g, t if t is not None else teams[g]) for g, t in written.groups),
         needs=tuple(written.needs.items()), after=after, priority=written.priority,
-        splittable=written.splittable,
+        splittable=written.splittable, routine=written.routine,
     )
     days = _days(written, cal)
     if days is None:

@@ -75,6 +75,7 @@ class ActivitySpec(Spec):
     not_before: Time | None = None
     priority: Annotated[float, Field(allow_inf_nan=False)] = 0
     splittable: bool = False
+    routine: bool = False
     every_day: EveryDaySpec | None = None
 
 

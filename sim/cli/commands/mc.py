@@ -13,6 +13,7 @@ from sim.cli.commands.common import (
     scenario_copy_name,
     write_run_dir,
 )
+from sim.cli.commands.drivers_view import index_lines, with_drivers, write_analysis
 from sim.cli.commands.ensembles import check_n, executor_of
 from sim.cli.commands.risk_text import headline_lines, phase_lines, precision_lines
 from sim.cli.errors import EXIT_INPUT, EXIT_OK, UsageError
@@ -20,10 +21,13 @@ from sim.core.csvmeta import write_csv_metadata
 from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
-from sim.ensemble import EnsembleResult, ensemble
+from sim.ensemble import EnsembleResult
+from sim.ensemble.indexed import ensemble_with_indices
+from sim.ensemble.indices import IndexStats
 from sim.ensemble.precision import PrecisionTarget
 from sim.ensemble.risk import risk_summary
 from sim.report import write_risk_report
+from sim.report.drivers import Analysis
 from sim.report.format import pct, ranges
 from sim.results.csvtimes import clock_cells, clock_columns, day_date
 from sim.results.store import write_run_tables
@@ -37,30 +41,36 @@ def main(args: argparse.Namespace) -> int:
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
     target = _precision_target(args)
-    scenario, text, _source = load_scenario_arg(args.file, args.set)
+    scenario, text, source = load_scenario_arg(args.file, args.set)
     executor = executor_of(args)
     try:
         with progress_bar("replications", args.n) as tick:
-            result = ensemble(scenario, args.n, seed=args.seed, keep=args.keep,
-                              executor=executor, progress=tick, until=target)
+            result, indices = ensemble_with_indices(scenario, args.n, seed=args.seed,
+                                                    keep=args.keep, executor=executor,
+                                                    progress=tick, until=target)
     finally:
         close = getattr(executor, "close", None)
         if close is not None:
             close()
-    print(risk_text(result, args.precision, target))
+    print(risk_text(result, args.precision, target, indices, args.include_routine))
+    analysis = Analysis(indices, with_drivers(args, scenario, source, result.seed),
+                        args.include_routine)
     stem = f"{Path(scenario.file).stem}-mc{result.n}-seed{result.seed}"
     if result.missing:
         stem += "-INCOMPLETE"
     write_run_dir(args.out, stem,
                   lambda d: _write_ensemble(result, d, text, args.precision, args,
-                                            scenario_copy_name(scenario, args.set), target),
+                                            scenario_copy_name(scenario, args.set), target,
+                                            analysis),
                   args.name, "ensemble")
     return EXIT_INPUT if result.missing else EXIT_OK
 
 
 def risk_text(result: EnsembleResult, precision_h: float,
-              target: PrecisionTarget | None = None) -> str:
-    """The console summary: headline and risk per phase first, then the end time."""
+              target: PrecisionTarget | None = None, indices: IndexStats | None = None,
+              include_routine: bool = False) -> str:
+    """The console summary: headline and risk per phase first, then the end time and the
+    schedule-risk indices."""
     st = result.stats
     sc = result.scenario
     lo, hi = st.on_time.ci()
@@ -80,13 +90,8 @@ def risk_text(result: EnsembleResult, precision_h: float,
                                        for p in (0.1, 0.5, 0.9))
                  + f", mean {format_time(st.end.mean)} "
                  f"(± {format_duration(st.end.half_width())})")
-    crit = sorted(st.criticality().items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    if crit:
-        lines.append("  most critical: " + ", ".join(f"{a} {pct(c)}" for a, c in crit))
-    tornado = [t for t in st.tornado() if abs(t[1]) > 0][:5]
-    if tornado:
-        lines.append("  end time most sensitive to: "
-                     + ", ".join(f"{name} ({rho:+.2f})" for name, rho in tornado))
+    if indices is not None:
+        lines += index_lines(indices, include_routine)
     lines.append(_end_precision(result, precision_h))
     lines += precision_lines(result, target)
     return "\n".join(lines)
@@ -117,7 +122,8 @@ def _precision_target(args: argparse.Namespace) -> PrecisionTarget | None:
 
 def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
                     args: argparse.Namespace, copy_name: str = "scenario.yaml",
-                    target: PrecisionTarget | None = None) -> None:
+                    target: PrecisionTarget | None = None,
+                    analysis: Analysis | None = None) -> None:
     summary = risk_summary(result, precision_h=precision_h, target=target)
     write_json(out / "summary.json", summary)
     st = result.stats
@@ -139,20 +145,23 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
               ("from_h", "to_h", "runs", *clock_columns(("from_h", "to_h"))),
               ([edges[i], edges[i + 1], int(c), *clock_cells([edges[i], edges[i + 1]], start)]
                for i, c in enumerate(counts)))
-    sc = result.scenario
+    (out / copy_name).write_text(text, encoding="utf-8")
+    if analysis is not None:
+        write_analysis(analysis, out)
+    sc = result.scenario  # after every CSV of the directory is written: it lists them
     write_csv_metadata(out, {"scenario": sc.name, "file": sc.file,
                              "overrides": list(sc.overrides), "seed": result.seed,
                              "replications": result.n})
-    (out / copy_name).write_text(text, encoding="utf-8")
     for run in st.kept:
         sub = out / "runs" / f"replication-{run.replication:05d}"
         sub.mkdir(parents=True)
         write_run_tables(run, sub, None)
     if not args.no_charts:
-        _ensemble_report(result, out, summary, args)
+        _ensemble_report(result, out, summary, args, analysis)
 
 
 def _ensemble_report(result: EnsembleResult, out: Path, summary: dict[str, Any],
-                     args: argparse.Namespace) -> None:
+                     args: argparse.Namespace, analysis: Analysis | None = None) -> None:
     plan = simulate(result.scenario, result.seed, plan=True)  # the risk schedule starts from it
-    write_risk_report(result, out, summary, plan=plan, formats=args.format, dpi=args.dpi)
+    write_risk_report(result, out, summary, plan=plan, formats=args.format, dpi=args.dpi,
+                      analysis=analysis)

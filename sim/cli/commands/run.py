@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.cli.commands.common import check_seed, load_scenario_arg, scenario_copy_name, write_run_dir
 from sim.cli.errors import EXIT_INPUT, EXIT_OK
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
+from sim.ensemble.bottleneck import unit_effects
+from sim.ensemble.effects import UnitEffect
+from sim.report.drivers import bottleneck_words
 from sim.results import RunResult
 from sim.results.store import write_run_tables
 
 
-def summary_text(result: RunResult) -> str:
+def summary_text(result: RunResult, effects: Sequence[UnitEffect] | None = None) -> str:
     """A compact, plain-text summary of one run."""
     sc = result.scenario
     lines = [f"{sc.name}: seed {result.seed}"]
@@ -48,6 +52,8 @@ def summary_text(result: RunResult) -> str:
         top = ", ".join(f"{b.id} ({b.kind}) {format_duration(b.wait_h)}"
                         for b in result.bottlenecks[:3])
         lines.append(f"  top bottlenecks (hours waited): {top}")
+    if effects:
+        lines.append(f"  bottleneck (one more unit, same seed): {bottleneck_words(effects)}")
     hit = sum(1 for e in result.events if e.kind == "inject")
     if sc.injects:
         lines.append(f"  injects: {hit} of {len(sc.injects)} hit")
@@ -55,10 +61,11 @@ def summary_text(result: RunResult) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    scenario, text, _source = load_scenario_arg(args.file, args.set)
+    scenario, text, source = load_scenario_arg(args.file, args.set)
     check_seed(args.seed)
     result = simulate(scenario, args.seed)
-    print(summary_text(result))
+    effects = unit_effects(result, source)
+    print(summary_text(result, effects))
     stem = f"{Path(scenario.file).stem}-seed{result.seed}"
     if result.stuck:
         stem += "-INCOMPLETE"
@@ -66,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
     def write(out: Path) -> None:
         write_run_tables(result, out, text, scenario_copy_name(scenario, args.set))
         if not args.no_charts:
-            write_charts(result, out, args)
+            write_charts(result, out, args, effects)
         if args.animate:
             write_animation_or_warn(result, out)
 
@@ -79,12 +86,13 @@ def plan_of(result: RunResult) -> RunResult:
     return result if result.plan else simulate(result.scenario, result.seed, plan=True)
 
 
-def write_charts(result: RunResult, out: Path, args: argparse.Namespace) -> list[Path]:
+def write_charts(result: RunResult, out: Path, args: argparse.Namespace,
+                 effects: Sequence[UnitEffect] | None = None) -> list[Path]:
     """Charts, report.html and report.md of one run into ``out``; the paths written."""
     from sim.report import write_charts_and_report  # matplotlib: only when charts are asked for
 
     return write_charts_and_report(result, out, plan=plan_of(result), formats=args.format,
-                            dpi=args.dpi, by=args.by)
+                                   dpi=args.dpi, by=args.by, effects=effects)
 
 
 def write_animation_or_warn(result: RunResult, out: Path) -> None:

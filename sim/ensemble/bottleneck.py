@@ -1,0 +1,40 @@
+"""A run's bottleneck named from its effect: the run again, same seed and replication
+(the same random draws), with one more unit of each resource or team of each group
+that activities waited for; the one that moves the end or a phase earliest is it.
+
+Only what had waits is tried, the most waited-for first and at most ``TRIED`` of them,
+so a run costs at most that many more simulations.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.engine import simulate
+from sim.ensemble.effects import UnitEffect
+from sim.ensemble.one_change import one_more
+from sim.results.result import RunResult
+from sim.scenario.source import Source
+
+TRIED = 5
+
+
+def unit_effects(result: RunResult, source: Source) -> tuple[UnitEffect, ...]:
+    """One :class:`UnitEffect` per resource and group the run waited for (the ``TRIED``
+    most waited-for), most waits first."""
+    out = []
+    for b in [b for b in result.bottlenecks if b.wait_h > 0][:TRIED]:
+        variant = one_more(source, result.scenario, b.kind, b.id).scenario
+        assert variant is not None  # one more can always be added
+        again = simulate(variant, result.seed, replication=result.replication)
+        phases = tuple((pid, _earlier(row.end_h, again.phases[pid].end_h))
+                       for pid, row in result.phases.items() if pid in again.phases)
+        out.append(UnitEffect(b.kind, b.id, b.wait_h, _earlier(result.end_h, again.end_h),
+                              phases))
+    return tuple(out)
+
+
+def _earlier(before: float | None, after: float | None) -> float:
+    if before is None or after is None or math.isnan(before) or math.isnan(after):
+        return 0.0
+    return before - after
