@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from sim.engine import simulate
+from sim.ensemble.batch_records import batch_chunk
 from sim.ensemble.layout import Layout
 from sim.ensemble.records import Packed, pack, record_of
 from sim.scenario.model import Scenario
 
 
 def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
-              keep: int = 0, layout: Layout | None = None) -> Packed:
+              keep: int = 0, layout: Layout | None = None, engine: str = "event") -> Packed:
     """Replications ``start..stop-1`` (a unit of work for any executor).
 
     ``layout``: :meth:`Layout.of` the scenario, when the caller keeps it between chunks.
+    ``engine``: ``"event"``, or ``"batch"`` for a scenario the batch engine is exact for
+    (:func:`sim.engine.batch.batch_verdict`): the same numbers, all at once.
     """
     if layout is None:
         layout = Layout.of(scenario)
+    if engine == "batch":
+        return batch_chunk(scenario, seed, start, stop, keep, layout)
     return pack([record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
                  for i in range(start, stop)], layout)
 
