@@ -97,6 +97,10 @@ def _ensembles(sub: Subparsers) -> None:
                    help="also keep the full results of the first K runs")
     p.add_argument("--precision", type=float, default=1.0, metavar="HOURS",
                    help="target 95%% CI half-width of the mean end time (default 1 h)")
+    p.add_argument("--engine", choices=("auto", "event", "batch"), default="auto",
+                   help="auto (default): the batch engine where the model proves that no "
+                   "resource or group can bind, else the event engine; the numbers are "
+                   "the same")
     p = _command(sub, "compare", help="what-if: two variants with common random numbers")
     p.add_argument("a", metavar="A", help="first scenario file")
     p.add_argument("b", metavar="B", help="second scenario file (may be the same file "

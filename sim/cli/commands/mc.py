@@ -19,6 +19,7 @@ from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
 from sim.ensemble import EnsembleResult, ensemble
+from sim.ensemble.engines import EngineError, choose_engine
 from sim.ensemble.risk import risk_summary
 from sim.report import write_risk_report
 from sim.report.format import pct, ranges
@@ -31,11 +32,15 @@ def main(args: argparse.Namespace) -> int:
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
     scenario, text, _source = load_scenario_arg(args.file, args.set)
+    try:
+        choose_engine(scenario, args.engine)  # before any worker starts
+    except EngineError as exc:
+        raise UsageError(f"--engine {args.engine}: {exc}") from None
     executor = executor_of(args)
     try:
         with progress_bar("replications", args.n) as tick:
             result = ensemble(scenario, args.n, seed=args.seed, keep=args.keep,
-                              executor=executor, progress=tick)
+                              executor=executor, progress=tick, engine=args.engine)
     finally:
         close = getattr(executor, "close", None)
         if close is not None:
@@ -57,6 +62,8 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
     lo, hi = st.on_time.ci()
     lines = [f"{sc.name}: {st.n} replications, seed {result.seed} ({result.executor}, "
              f"{result.jobs} worker{'s' * (result.jobs != 1)})"]
+    if result.engine_reason:
+        lines.append(f"  {result.engine} engine: {result.engine_reason}")
     if result.missing:
         lines.append(f"  INCOMPLETE: {len(result.missing)} replications missing: "
                      f"{ranges(result.missing)}")
@@ -95,6 +102,7 @@ def risk_text(result: EnsembleResult, precision_h: float) -> str:
 def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: float,
                     args: argparse.Namespace, copy_name: str = "scenario.yaml") -> None:
     summary = risk_summary(result, precision_h=precision_h)
+    summary["engine"] = result.engine  # which engine ran the replications (same numbers)
     write_json(out / "summary.json", summary)
     st = result.stats
     crit = st.criticality()

@@ -10,7 +10,7 @@ normal) draw from each replication's own generator, as the event engine does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.random import Generator
@@ -18,11 +18,12 @@ from numpy.typing import NDArray
 
 from sim.core.distributions import Choice, Distribution, Fixed, Triangular, Uniform
 from sim.core.streams import Streams
-from sim.engine.batch.philox import U64, first_block, replication_keys, unit
-from sim.scenario.model import Inject
+from sim.engine.batch.philox import U64, first_block, first_blocks, replication_keys, unit
+from sim.scenario.model import Activity, Inject
 
 Floats = NDArray[np.float64]
 Keys = tuple[U64, U64]
+SIMPLE = (Fixed, Triangular, Uniform, Choice)  # one uniform number per draw
 
 
 class Draws:
@@ -36,11 +37,21 @@ class Draws:
     def n(self) -> int:
         return self.stop - self.start
 
+    def durations(self, acts: Sequence[Activity]) -> list[Floats]:
+        """Each activity's duration per replication; the uniform numbers of all the
+        activities that need one are made in one pass."""
+        simple = [a for a in acts if a.duration.is_random and isinstance(a.duration, SIMPLE)]
+        units = dict(zip([a.id for a in simple],
+                         unit(first_blocks(self.keys, [a.id for a in simple])[0])
+                         if simple else [], strict=True))
+        return [from_unit(a.duration, units[a.id]) if a.id in units
+                else self.duration(a.id, a.duration) for a in acts]
+
     def duration(self, entity_id: str, dist: Distribution) -> Floats:
         """The first draw of ``dist`` from ``entity_id``'s stream, per replication."""
         if not dist.is_random:
             return np.full(self.n, dist.expected())
-        if isinstance(dist, Fixed | Triangular | Uniform | Choice):
+        if isinstance(dist, SIMPLE):
             return from_unit(dist, unit(first_block(self.keys, entity_id)[0]))
         return self._one_by_one(entity_id, lambda rng: dist.sample(rng))
 

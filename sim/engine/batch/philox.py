@@ -44,13 +44,20 @@ def _mulhilo(a: np.uint64, b: U64) -> tuple[U64, U64]:
 
 def first_block(keys: tuple[U64, U64], entity_id: str) -> tuple[U64, U64, U64, U64]:
     """The first four 64-bit words of ``entity_id``'s stream in each replication."""
-    h0, h1 = entity_key(entity_id)
-    n = len(keys[0])
-    c0 = np.ones(n, dtype=np.uint64)  # the counter (0, 0, h0, h1), incremented once
-    c1 = np.zeros(n, dtype=np.uint64)
-    c2 = np.full(n, h0, dtype=np.uint64)
-    c3 = np.full(n, h1, dtype=np.uint64)
-    k0, k1 = keys
+    c0, c1, c2, c3 = first_blocks(keys, [entity_id])
+    return c0[0], c1[0], c2[0], c3[0]
+
+
+def first_blocks(keys: tuple[U64, U64],
+                 entity_ids: list[str]) -> tuple[U64, U64, U64, U64]:
+    """:func:`first_block` of many entities at once: arrays [entity, replication]."""
+    words = np.array([entity_key(e) for e in entity_ids], dtype=np.uint64).reshape(-1, 2)
+    shape = (len(entity_ids), len(keys[0]))
+    c0 = np.ones(shape, dtype=np.uint64)  # the counter (0, 0, h0, h1), incremented once
+    c1 = np.zeros(shape, dtype=np.uint64)
+    c2 = np.repeat(words[:, :1], shape[1], axis=1)
+    c3 = np.repeat(words[:, 1:], shape[1], axis=1)
+    k0, k1 = keys[0][None, :], keys[1][None, :]
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the algorithm
         for round_ in range(10):
             if round_:

@@ -70,7 +70,7 @@ def batch_schedule(scenario: Scenario, graph: Graph, seed: int, start: int, stop
     """The schedule of replications ``start..stop-1`` of ``seed``, as arrays."""
     draws = Draws(seed, start, stop)
     n = stop - start
-    work = [draws.duration(a.id, a.duration) for a in scenario.activities]
+    work = draws.durations(scenario.activities)
     inject_draws = {i.id: draws.inject(i) for i in scenario.injects}
     delays = _delays(scenario, inject_draws, n)
     clock = WorkdayArrays(scenario.calendar, int(time_cap // 24) + 2)
