@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from sim.core.streams import Streams
@@ -21,22 +21,29 @@ def default_time_cap(scenario: Scenario) -> float:
 
 
 def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
-             plan: bool = False, time_cap: float | None = None) -> RunResult:
+             plan: bool = False, time_cap: float | None = None,
+             durations: Mapping[str, float] | None = None) -> RunResult:
     """Run the scenario once.
 
     ``seed`` defaults to the scenario's ``seed`` (else 0). ``replication`` selects an
     independent run of the same seed (used by ensembles). ``plan=True`` gives the plan:
-    expected durations and no injects.
+    expected durations and no injects. ``durations``: the draws of random activities'
+    durations when the caller has made them already (an ensemble makes them for many
+    replications at once, :class:`sim.engine.batch.draws.Draws`: the same numbers).
     """
     run_seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
 
     stream_for = Streams(run_seed, replication)
     draws: dict[str, float] = {}
+    given = durations if durations is not None and not plan else {}
 
     def draw(act: Activity) -> float:
         if plan or not act.duration.is_random:
             return act.duration.expected()
-        hours = draws[act.id] = act.duration.sample(stream_for(act.id))
+        hours = given.get(act.id)
+        if hours is None:
+            hours = act.duration.sample(stream_for(act.id))
+        draws[act.id] = hours
         return hours
 
     with _collector_paused():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.engine import simulate
+from sim.engine.batch.draws import Draws
 from sim.ensemble.batch_records import batch_chunk
 from sim.ensemble.layout import Layout
 from sim.ensemble.records import Packed, pack, record_of
@@ -21,8 +24,23 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
         layout = Layout.of(scenario)
     if engine == "batch":
         return batch_chunk(scenario, seed, start, stop, keep, layout)
-    return pack([record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
+    given = chunk_durations(scenario, seed, start, stop)
+    return pack([record_of(simulate(scenario, seed, replication=i, durations=given[i - start]),
+                           layout, keep=i < keep)
                  for i in range(start, stop)], layout)
+
+
+def chunk_durations(scenario: Scenario, seed: int, start: int,
+                    stop: int) -> list[dict[str, float]]:
+    """The random activities' drawn durations in replications ``start..stop-1``, made at
+    once (:class:`Draws`): what each replication's own streams give, without a generator
+    per draw."""
+    random = [a for a in scenario.activities if a.duration.is_random]
+    if not random:
+        return [{} for _ in range(start, stop)]
+    columns = Draws(seed, start, stop).durations(random)
+    ids = [a.id for a in random]
+    return [dict(zip(ids, row, strict=True)) for row in np.stack(columns, axis=1).tolist()]
 
 
 def chunks_for(n: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
