@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 
 from sim.engine import simulate
@@ -24,21 +28,50 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
         layout = Layout.of(scenario)
     if engine == "batch":
         return batch_chunk(scenario, seed, start, stop, keep, layout)
-    given = chunk_durations(scenario, seed, start, stop)
-    return pack([record_of(simulate(scenario, seed, replication=i, durations=given[i - start]),
-                           layout, keep=i < keep)
-                 for i in range(start, stop)], layout)
+    draws = Draws(seed, start, stop)
+    given = chunk_durations(scenario, draws)
+    fates = chunk_fates(scenario, draws)
+    with collector_paused():
+        return pack([record_of(simulate(scenario, seed, replication=i,
+                                        durations=given[i - start], injects=fates[i - start],
+                                        lean=i >= keep),
+                               layout, keep=i < keep)
+                     for i in range(start, stop)], layout)
 
 
-def chunk_durations(scenario: Scenario, seed: int, start: int,
-                    stop: int) -> list[dict[str, float]]:
-    """The random activities' drawn durations in replications ``start..stop-1``, made at
-    once (:class:`Draws`): what each replication's own streams give, without a generator
-    per draw."""
+def chunk_fates(scenario: Scenario, draws: Draws) -> list[dict[str, tuple[bool, float, float]]]:
+    """Each inject's fate (happens, time, delay hours) in the replications of ``draws``,
+    drawn at once as :func:`chunk_durations` does."""
+    out: list[dict[str, tuple[bool, float, float]]] = [{} for _ in range(draws.n)]
+    for inject in scenario.injects:
+        happens, when, delay = draws.inject(inject)
+        for k, fate in enumerate(zip(happens.tolist(), when.tolist(), delay.tolist(),
+                                     strict=True)):
+            out[k][inject.id] = fate
+    return out
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a chunk: a run frees its own objects by
+    reference counting (``Engine.close``), and a collection between runs would walk the
+    heap for little."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def chunk_durations(scenario: Scenario, draws: Draws) -> list[dict[str, float]]:
+    """The random activities' drawn durations in the replications of ``draws``, made at
+    once: what each replication's own streams give, without a generator per draw."""
     random = [a for a in scenario.activities if a.duration.is_random]
     if not random:
-        return [{} for _ in range(start, stop)]
-    columns = Draws(seed, start, stop).durations(random)
+        return [{} for _ in range(draws.n)]
+    columns = draws.durations(random)
     ids = [a.id for a in random]
     return [dict(zip(ids, row, strict=True)) for row in np.stack(columns, axis=1).tolist()]
 
