@@ -74,7 +74,9 @@ def tabletop_yaml(tasks: list[Task], resources: bool) -> str:
         acts.append(act)
     tree = {
         "format": "tabletop/1", "name": "mcprojsim comparison network", "days": 40,
-        "calendar": {"day_start": "00:00", "day_end": "24:00"}, "dispatch": "fifo",
+        "calendar": {"day_start": "00:00", "day_end": "24:00"},
+        # no priorities given: written order, as mcprojsim hands free resources out
+        "dispatch": "priority",
         "resources": ([{"id": f"r{i}", "name": f"Facility {i}", "capacity": 1,
                         "hours": "always"} for i in (1, 2, 3)] if resources else []),
         "phases": [{"id": "network", "name": "Network", "start": "D1",
