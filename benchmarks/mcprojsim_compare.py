@@ -147,7 +147,7 @@ def compare(name: str, tasks: list[Task], resources: bool, mcp: Path, n: int, ro
     case.mkdir()
     (case / "net.yaml").write_text(tabletop_yaml(tasks, resources))
     (case / "project.yaml").write_text(mcprojsim_yaml(tasks, resources))
-    ours, theirs, ratios = [], [], []
+    ours, theirs, tables, ratios = [], [], [], []
     for k in range(rounds):
         out_t, out_m = case / f"tabletop-{k}", case / f"mcprojsim-{k}"
         out_t.mkdir()
@@ -156,8 +156,13 @@ def compare(name: str, tasks: list[Task], resources: bool, mcp: Path, n: int, ro
                    "-j", "1", "--out", str(out_t)], case)
         m = timed([str(mcp), "simulate", "project.yaml", "-n", str(n), "-s", "1",
                    "-f", "json,csv,html", "-o", str(out_m / "result")], case)
+        out_q = case / f"tables-{k}"
+        out_q.mkdir()
+        q = timed([str(REPO / ".venv" / "bin" / "tabletop"), "mc", "net.yaml", "-n", str(n),
+                   "-j", "1", "--no-charts", "--out", str(out_q)], case)
         ours.append(t)
         theirs.append(m)
+        tables.append(q)
         ratios.append(t[0] / m[0])
     mean_t, engine = tabletop_mean(case / "tabletop-0")
     mean_m = mcprojsim_mean(theirs[0][2])
@@ -171,6 +176,10 @@ def compare(name: str, tasks: list[Task], resources: bool, mcp: Path, n: int, ro
           f" mean end {mean_t:.2f} h")
     print(f"  mcprojsim simulate:        {wall_m:6.2f} s wall, {cpu_m:6.2f} s CPU;"
           f" mean {mean_m:.2f} h")
+    wall_q, cpu_q = (statistics.median(x[0] for x in tables),
+                     statistics.median(x[1] for x in tables))
+    print(f"  (for where the time goes: tabletop mc --no-charts {wall_q:.2f} s wall, "
+          f"{cpu_q:.2f} s CPU, {wall_q / wall_m:.3f}x)")
     print(f"  means agree within 2 %: {'yes' if agree else 'NO'}")
     print(f"  ratio tabletop/mcprojsim: wall {ratio:.3f}x (per round "
           f"{', '.join(f'{r:.3f}' for r in ratios)}), CPU {cpu_t / cpu_m:.3f}x;"

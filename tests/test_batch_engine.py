@@ -264,3 +264,22 @@ def test_mc_event_and_an_unknown_engine(tmp_path: Path) -> None:
     bad = _mc(tmp_path, str(tmp_path / "s.yaml"), "--engine", "fast")
     assert bad.returncode == 2
     assert "invalid choice: 'fast'" in bad.stderr
+
+
+def test_a_dask_cluster_runs_the_batch_engine_with_the_same_numbers() -> None:
+    from distributed import LocalCluster
+
+    from sim.ensemble.executors import DaskExecutor
+
+    scenario = load_scenario(MILESTONES_AND_SPLITS)
+    event = ensemble(scenario, 30, seed=5, engine="event")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=":0") as cluster:
+        executor = DaskExecutor(cluster.scheduler_address)
+        try:
+            remote = ensemble(scenario, 30, seed=5, executor=executor, chunk=8)
+        finally:
+            executor.close()
+    assert (remote.engine, remote.executor[:4]) == ("batch", "dask")
+    assert remote.stats.end.mean == event.stats.end.mean
+    assert remote.stats.criticality() == event.stats.criticality()
