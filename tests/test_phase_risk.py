@@ -136,6 +136,8 @@ def test_mc_prints_the_headline_and_the_phase_table_first(known_file: Path,
                             "--out", str(tmp_path))
     assert status == 0, text
     lines = text.splitlines()
+    assert lines[1].split()[1:2] == ["engine:"]  # which engine ran, and why
+    lines = [lines[0], *lines[2:]]
     assert lines[1].startswith("  holds as planned: ") and "; ends D1 " in lines[1]
     assert lines[3].startswith("  most at risk: second: within its limit in ")
     assert [c.strip() for c in lines[4].split("  ") if c] == [

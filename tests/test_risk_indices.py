@@ -13,6 +13,7 @@ from sim.ensemble.indexed import ensemble_with_indices
 from sim.ensemble.indices import Index, IndexStats
 from sim.ensemble.risk import risk_summary
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.synth import synth_tree
 
 HEAD = "format: tabletop/1\nname: test\ndays: 2\n"
 
@@ -131,3 +132,17 @@ def test_memory_does_not_grow_with_runs_after_the_warm_up() -> None:
     stats.add_runs(simulate(scenario, 1, replication=i) for i in range(60))
     assert all(not rank.rows for rank in stats.ranks)  # only the joint counts are kept
     assert pair(stats.cruciality(), "a").value > 0
+
+
+
+def test_the_indices_come_from_the_first_runs_and_leave_the_rest_to_any_engine() -> None:
+    # a network where nothing can bind: the batch engine runs what the indices do not read
+    from test_batch_engine import from_tree, unbound
+
+    scenario = from_tree(unbound(synth_tree(40, seed=4)))
+    alone = ensemble(scenario, 60, seed=2)
+    assert alone.engine == "batch"
+    result, indices = ensemble_with_indices(scenario, 60, seed=2, index_runs=25)
+    assert indices.n == 25
+    assert result.engine == "batch"
+    assert risk_summary(result) == risk_summary(alone)

@@ -103,6 +103,10 @@ def _ensembles(sub: Subparsers) -> None:
                    help="also measure drivers: one unit more or less of each resource and "
                    "group, each inject removed (paired runs; see `tabletop drivers`)")
     _routine_option(p)
+    p.add_argument("--engine", choices=("auto", "event", "batch"), default="auto",
+                   help="auto (default): the batch engine where the model proves that no "
+                   "resource or group can bind, else the event engine; the numbers are "
+                   "the same")
     p = _command(sub, "compare", help="what-if: two variants with common random numbers")
     p.add_argument("a", metavar="A", help="first scenario file")
     p.add_argument("b", metavar="B", help="second scenario file (may be the same file "

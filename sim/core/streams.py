@@ -55,10 +55,18 @@ def stream(seed: int, replication: int, entity_id: str) -> Generator:
 class Streams:
     """The random streams of one replication of a seeded run: ``streams(entity_id)``."""
 
-    __slots__ = ("key",)
+    __slots__ = ("_key", "replication", "seed")
 
     def __init__(self, seed: int, replication: int = 0) -> None:
-        self.key = ReplicationKey(seed, replication)
+        self.seed, self.replication = seed, replication
+        self._key: ReplicationKey | None = None  # made on first use: a run given its
+        # durations (an ensemble draws them for many replications at once) may need none
+
+    @property
+    def key(self) -> ReplicationKey:
+        if self._key is None:
+            self._key = ReplicationKey(self.seed, self.replication)
+        return self._key
 
     def __call__(self, entity_id: str) -> Generator:
         counter = np.zeros(4, dtype=np.uint64)

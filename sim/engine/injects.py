@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from numpy.random import Generator
@@ -13,19 +13,23 @@ from sim.engine.state import DONE, RUNNING, ActivityRun, GroupState, ResourceSta
 from sim.scenario.model import Inject
 
 StreamFor = Callable[[str], Generator]
+Fate = tuple[bool, float, float]  # (happens, time, delay hours)
 
 
-def schedule_injects(engine: Engine, stream_for: StreamFor, *,
-                     enabled: bool = True) -> dict[str, tuple[bool, float, float]]:
+def schedule_injects(engine: Engine, stream_for: StreamFor, *, enabled: bool = True,
+                     given: Mapping[str, Fate] | None = None) -> dict[str, Fate]:
     """Draw each inject's fate from its own stream and schedule it.
 
-    Returns the draws: inject id -> (happens, time, delay hours).
+    Returns the draws: inject id -> (happens, time, delay hours). ``given``: the fates
+    the caller has drawn already (an ensemble draws them for many replications at once,
+    :meth:`sim.engine.batch.draws.Draws.inject`: the same numbers).
     """
-    draws: dict[str, tuple[bool, float, float]] = {}
+    draws: dict[str, Fate] = {}
     if not enabled:
         return draws
     for inject in engine.scenario.injects:
-        happens, when, delay = _draw(inject, stream_for)
+        fate = given.get(inject.id) if given is not None else None
+        happens, when, delay = fate if fate is not None else _draw(inject, stream_for)
         draws[inject.id] = (happens, when, delay)
         if inject.kind == "add_activity" and happens:
             engine.pending_adds += 1

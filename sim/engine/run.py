@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from sim.core.streams import Streams
-from sim.engine.injects import schedule_injects
+from sim.engine.injects import Fate, schedule_injects
 from sim.engine.recorder import Event
 from sim.engine.simulation import Engine
 from sim.engine.stuck import explain_stuck
@@ -21,27 +21,39 @@ def default_time_cap(scenario: Scenario) -> float:
 
 
 def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
-             plan: bool = False, time_cap: float | None = None) -> RunResult:
+             plan: bool = False, time_cap: float | None = None,
+             durations: Mapping[str, float] | None = None,
+             injects: Mapping[str, Fate] | None = None, lean: bool = False) -> RunResult:
     """Run the scenario once.
 
     ``seed`` defaults to the scenario's ``seed`` (else 0). ``replication`` selects an
     independent run of the same seed (used by ensembles). ``plan=True`` gives the plan:
-    expected durations and no injects.
+    expected durations and no injects. ``durations``: the draws of random activities'
+    durations when the caller has made them already (an ensemble makes them for many
+    replications at once, :class:`sim.engine.batch.draws.Draws`: the same numbers), and
+    ``injects`` the injects' fates, likewise.
+    ``lean=True``: only what an ensemble's statistics read (no ``blocked`` records, no
+    group table, no waits or bottlenecks); a single run keeps the full log and tables.
     """
     run_seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
 
     stream_for = Streams(run_seed, replication)
     draws: dict[str, float] = {}
+    given = durations if durations is not None and not plan else {}
 
     def draw(act: Activity) -> float:
         if plan or not act.duration.is_random:
             return act.duration.expected()
-        hours = draws[act.id] = act.duration.sample(stream_for(act.id))
+        hours = given.get(act.id)
+        if hours is None:
+            hours = act.duration.sample(stream_for(act.id))
+        draws[act.id] = hours
         return hours
 
     with _collector_paused():
         return _run(scenario, run_seed, replication, plan, draw, draws, stream_for,
-                    time_cap if time_cap is not None else default_time_cap(scenario))
+                    time_cap if time_cap is not None else default_time_cap(scenario),
+                    lean, injects)
 
 
 @contextmanager
@@ -64,9 +76,10 @@ def _collector_paused() -> Iterator[None]:
 
 def _run(scenario: Scenario, run_seed: int, replication: int, plan: bool,
          draw: Callable[[Activity], float], draws: dict[str, float], stream_for: Streams,
-         time_cap: float) -> RunResult:
-    engine = Engine(scenario, draw, time_cap)
-    inject_draws = schedule_injects(engine, stream_for, enabled=not plan)
+         time_cap: float, lean: bool = False,
+         fates: Mapping[str, Fate] | None = None) -> RunResult:
+    engine = Engine(scenario, draw, time_cap, lean=lean)
+    inject_draws = schedule_injects(engine, stream_for, enabled=not plan, given=fates)
     engine.run()
     end = engine.env.now
     stuck = explain_stuck(engine) if engine.unfinished or engine.pending_adds else []
@@ -78,7 +91,7 @@ def _run(scenario: Scenario, run_seed: int, replication: int, plan: bool,
                 engine.log(Event(end, "inject_skipped", inject=inject.id, reason="after_end"))
     engine.close()
     result = build_result(scenario, run_seed, replication, engine.recorder.events,
-                          capped=engine.capped, plan=plan)
+                          capped=engine.capped, plan=plan, lean=lean)
     result.extra["draws"] = draws  # drawn durations of random activities (sensitivity)
     result.extra["inject_draws"] = inject_draws
     return result

@@ -38,11 +38,17 @@ INF = float("inf")
 record = Event._make
 
 
+def _unrecorded(_event: Event) -> None:
+    """The log of a lean run's dispatcher: its ``blocked`` records are not kept."""
+
+
 class Engine:
     """One run of a scenario. Build it, call :meth:`run`, read ``recorder.events``."""
 
     def __init__(self, scenario: Scenario, draw: Callable[[Activity], float],
-                 time_cap: float) -> None:
+                 time_cap: float, *, lean: bool = False) -> None:
+        """``lean``: leave out the ``blocked`` records, which only the waiting tables and
+        bottlenecks read (an ensemble's replications need neither)."""
         self.scenario = scenario
         self.env = simpy.Environment(initial_time=0.0)
         self.finished = False  # all work done and no inject will add more
@@ -53,7 +59,8 @@ class Engine:
         self.resources = {r.id: ResourceState(r.id, r.capacity, r.always)
                           for r in scenario.resources}
         self.groups = {g.id: GroupState(g.id, g.teams) for g in scenario.groups}
-        self.dispatcher = Dispatcher(self.clock, self.groups, self.resources, self.log,
+        self.dispatcher = Dispatcher(self.clock, self.groups, self.resources,
+                                     _unrecorded if lean else self.log,
                                      self._start, self._wake_at)
         self.running: set[ActivityRun] = set()  # working now (what injects may pause)
         self.pending_adds = 0

@@ -34,7 +34,7 @@ class Executor(Protocol):
     workers: int
 
     def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-                   keep: int) -> Iterator[Outcome]: ...
+                   keep: int, *, engine: str = "event") -> Iterator[Outcome]: ...
 
 
 class LocalExecutor:
@@ -48,16 +48,17 @@ class LocalExecutor:
         self.name = "local" if jobs == 1 else "process-pool"
 
     def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-                   keep: int) -> Iterator[Outcome]:
+                   keep: int, *, engine: str = "event") -> Iterator[Outcome]:
         if self.workers == 1:
             layout = Layout.of(scenario)
             for start, stop in chunks:
-                yield (start, stop), run_chunk(scenario, seed, start, stop, keep, layout)
+                yield (start, stop), run_chunk(scenario, seed, start, stop, keep, layout,
+                                               engine)
             return
-        yield from self._pool(scenario, seed, chunks, keep)
+        yield from self._pool(scenario, seed, chunks, keep, engine)
 
     def _pool(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-              keep: int) -> Iterator[Outcome]:
+              keep: int, engine: str = "event") -> Iterator[Outcome]:
         """Chunks in order, at most ``4 * workers`` in flight.
 
         When a worker dies, the pool is replaced and the chunks that were in flight
@@ -78,7 +79,8 @@ class LocalExecutor:
                 window = 1 if careful else 4 * self.workers
                 while todo and len(running) < window:
                     c = todo.popleft()
-                    running.append((c, pool.submit(_worker_chunk, seed, c[0], c[1], keep)))
+                    running.append((c, pool.submit(_worker_chunk, seed, c[0], c[1], keep,
+                                                              engine)))
                 chunk, future = running.popleft()
                 try:
                     records = future.result()
@@ -109,11 +111,11 @@ def _take_scenario(scenario: Scenario) -> None:
     _worker = (scenario, Layout.of(scenario))
 
 
-def _worker_chunk(seed: int, start: int, stop: int, keep: int) -> Packed:
+def _worker_chunk(seed: int, start: int, stop: int, keep: int, engine: str = "event") -> Packed:
     """:func:`run_chunk` in a pool worker, on the scenario it was given when it started."""
     assert _worker is not None, "a pool worker runs chunks only after _take_scenario"
     scenario, layout = _worker
-    return run_chunk(scenario, seed, start, stop, keep, layout)
+    return run_chunk(scenario, seed, start, stop, keep, layout, engine)
 
 
 class DaskExecutor:
@@ -150,7 +152,7 @@ class DaskExecutor:
         self.name = f"dask {address}"
 
     def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-                   keep: int) -> Iterator[Outcome]:
+                   keep: int, *, engine: str = "event") -> Iterator[Outcome]:
         scattered = self.client.scatter(scenario, broadcast=True)
         window = 4 * self.workers
         todo = deque(chunks)
@@ -159,8 +161,8 @@ class DaskExecutor:
             while todo and len(running) < window:
                 c = todo.popleft()
                 running.append((c, self.client.submit(
-                    run_chunk, scattered, seed, c[0], c[1], keep, retries=self.retries,
-                    pure=False)))
+                    run_chunk, scattered, seed, c[0], c[1], keep, None, engine,
+                    retries=self.retries, pure=False)))
             chunk, future = running.popleft()
             try:
                 yield chunk, future.result()

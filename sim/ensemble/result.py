@@ -21,6 +21,8 @@ class EnsembleResult:
     missing: tuple[int, ...] = ()
     executor: str = "local"
     jobs: int = 1
+    engine: str = "event"  # which engine ran the replications (sim.ensemble.engines)
+    engine_reason: str = ""
 
     @property
     def complete(self) -> bool:

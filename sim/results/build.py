@@ -23,18 +23,23 @@ from sim.scenario.model import Activity, Scenario
 
 
 def build_result(scenario: Scenario, seed: int, replication: int, events: Sequence[Event], *,
-                 capped: bool = False, plan: bool = False) -> RunResult:
-    """Derive every table and KPI from the event log."""
+                 capped: bool = False, plan: bool = False, lean: bool = False) -> RunResult:
+    """Derive every table and KPI from the event log.
+
+    ``lean``: only the tables an ensemble's record reads (activities, phases, resources);
+    no group table, waits or bottlenecks (the log of a lean run has no ``blocked``
+    records to count them from).
+    """
     index = index_of(scenario)
     traces, held, others = read_traces(events)
-    usage, workload = read_steps(index, events)
+    usage, workload = read_steps(index, events, groups=not lean)
     per_act = activity_rows(traces, index.acts, index.added_by)
     end = max((r.end_h for r in per_act if r.end_h is not None), default=0.0)
     stuck = tuple({"activity": e.activity or "", "reason": e.reason or ""}
                   for e in others if e[1] == "stuck")
     if stuck:
         end = max(end, events[-1].t if events else 0.0)
-    waits, calendar_wait = total_waits(traces, held, end)
+    waits, calendar_wait = total_waits(traces, held, end) if not lean else ({}, 0.0)
     ranking = sorted(
         (Bottleneck(kind, ident, hours) for (kind, ident), hours in waits.items() if hours > EPS),
         key=lambda b: (-b.wait_h, b.kind, b.id),
@@ -44,7 +49,8 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
         scenario=scenario, seed=seed, replication=replication, events=tuple(events),
         activities=tuple(per_act), phases=phase_rows(scenario, per_act),
         resources=resource_rows(scenario, usage, end, waits),
-        groups=group_rows(scenario, others, workload, end, waits), bottlenecks=tuple(ranking),
+        groups={} if lean else group_rows(scenario, others, workload, end, waits),
+        bottlenecks=tuple(ranking),
         end_h=end, planned_end_h=planned, on_time=not stuck and end <= planned + EPS,
         stuck=stuck, capped=capped, plan=plan, calendar_wait_h=calendar_wait, usage=usage,
     )

@@ -16,11 +16,12 @@ GroupSteps = list[tuple[float, int]]  # (t, teams busy)
 SIGN = {"start": 1, "resume": 1, "pause": -1, "finish": -1}  # units taken (+) or given back
 
 
-def read_steps(index: LogIndex,
-               events: Iterable[Event]) -> tuple[dict[str, UsageSteps], dict[str, GroupSteps]]:
+def read_steps(index: LogIndex, events: Iterable[Event], *,
+               groups: bool = True) -> tuple[dict[str, UsageSteps], dict[str, GroupSteps]]:
     """The resource and group step tables, in one pass over the log (a step at the same
-    time as the last one replaces it)."""
-    needs, uses, sign_of = index.needs, index.uses, SIGN
+    time as the last one replaces it); ``groups=False``: resources only."""
+    needs, sign_of = index.needs, SIGN
+    uses = index.uses if groups else {}
     capacity = dict(index.capacity)
     in_use = dict.fromkeys(capacity, 0)
     usage: dict[str, UsageSteps] = {rid: [(0.0, 0, cap)] for rid, cap in capacity.items()}

@@ -22,6 +22,7 @@ from sim.core.files import write_csv, write_json
 from sim.core.timefmt import format_duration, format_time
 from sim.engine import simulate
 from sim.ensemble import EnsembleResult
+from sim.ensemble.engines import EngineError, choose_engine
 from sim.ensemble.indexed import ensemble_with_indices
 from sim.ensemble.indices import IndexStats
 from sim.ensemble.precision import PrecisionTarget
@@ -42,12 +43,17 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("--keep must be >= 0")
     target = _precision_target(args)
     scenario, text, source = load_scenario_arg(args.file, args.set)
+    try:
+        choose_engine(scenario, args.engine)  # before any worker starts
+    except EngineError as exc:
+        raise UsageError(f"--engine {args.engine}: {exc}") from None
     executor = executor_of(args)
     try:
         with progress_bar("replications", args.n) as tick:
             result, indices = ensemble_with_indices(scenario, args.n, seed=args.seed,
                                                     keep=args.keep, executor=executor,
-                                                    progress=tick, until=target)
+                                                    progress=tick, until=target,
+                                                    engine=args.engine)
     finally:
         close = getattr(executor, "close", None)
         if close is not None:
@@ -78,6 +84,8 @@ def risk_text(result: EnsembleResult, precision_h: float,
              f"{result.jobs} worker{'s' * (result.jobs != 1)})"]
     if sc.overrides:
         lines.append(f"  changes to the file: {', '.join(sc.overrides)}")
+    if result.engine_reason:
+        lines.append(f"  {result.engine} engine: {result.engine_reason}")
     if result.missing:
         lines.append(f"  INCOMPLETE: {len(result.missing)} replications missing: "
                      f"{ranges(result.missing)}")
@@ -125,6 +133,7 @@ def _write_ensemble(result: EnsembleResult, out: Path, text: str, precision_h: f
                     target: PrecisionTarget | None = None,
                     analysis: Analysis | None = None) -> None:
     summary = risk_summary(result, precision_h=precision_h, target=target)
+    summary["engine"] = result.engine  # which engine ran the replications (same numbers)
     write_json(out / "summary.json", summary)
     st = result.stats
     crit = st.criticality()
