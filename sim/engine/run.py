@@ -50,14 +50,14 @@ def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 
         draws[act.id] = hours
         return hours
 
-    with _collector_paused():
+    with collector_paused():
         return _run(scenario, run_seed, replication, plan, draw, draws, stream_for,
                     time_cap if time_cap is not None else default_time_cap(scenario),
                     lean, injects)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection during a run.
 
     A run allocates many long-lived objects (event records, runs, SimPy events) and frees

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import numpy as np
 
 from sim.engine import simulate
 from sim.engine.batch.draws import Draws
+from sim.engine.run import collector_paused
 from sim.ensemble.batch_records import batch_chunk
 from sim.ensemble.layout import Layout
 from sim.ensemble.records import Packed, pack, record_of
@@ -49,20 +46,6 @@ def chunk_fates(scenario: Scenario, draws: Draws) -> list[dict[str, tuple[bool, 
                                      strict=True)):
             out[k][inject.id] = fate
     return out
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection during a chunk: a run frees its own objects by
-    reference counting (``Engine.close``), and a collection between runs would walk the
-    heap for little."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def chunk_durations(scenario: Scenario, draws: Draws) -> list[dict[str, float]]:

@@ -29,9 +29,9 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
     engine where it is exact, else the event engine), ``"event"`` or ``"batch"``
     (:class:`~sim.ensemble.engines.EngineError` where it is not exact); the numbers are
     the same. ``until`` runs them in rounds: given the statistics so far, it says how many
-    completed replications to have after the next round (e.g. :class:`~sim.ensemble.
-    precision.PrecisionTarget`); the rounds stop when it asks for no more, or at ``n``. Replication ``i`` is the same whatever
-    the rounds, so stopping at ``m`` gives the figures of ``ensemble(scenario, m)``.
+    completed replications to have after the next round (e.g. a ``PrecisionTarget``);
+    they stop when it asks for no more, or at ``n``. Replication ``i`` is the same
+    whatever the rounds: stopping at ``m`` gives the figures of ``ensemble(scenario, m)``.
     ``observe`` is given every chunk with the first ``observe_runs`` runs (all by
     default) whole, with their event logs, for analyses the compact records cannot
     serve; those runs come from the event engine (the batch engine keeps no log) and

@@ -23,6 +23,8 @@ from rich.progress import (
 
 from sim.cli.errors import UsageError, report_problems
 from sim.core.files import new_output_dir
+from sim.results import RunResult
+from sim.results.store import RunDirError, load_run
 from sim.scenario import ScenarioError
 from sim.scenario.bundled import default_scenario
 from sim.scenario.loader import load_source
@@ -103,3 +105,17 @@ def write_run_dir(out: str, stem: str, write: Callable[[Path], None], name: str 
     path = new_output_dir(Path(out), stem, write, name=name)
     print(f"  {what} directory: {path}")
     return path
+
+
+def load_run_arg(run_dir: Path) -> RunResult:
+    """The run a directory named on the command line holds; :class:`UsageError` saying
+    what is wrong with it otherwise."""
+    try:
+        return load_run(run_dir)
+    except RunDirError as exc:
+        raise UsageError(str(exc)) from None
+    except ScenarioError as exc:
+        report_problems(exc.problems)
+        raise UsageError(f"{run_dir}: the scenario copy no longer loads (see above)") from None
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"{run_dir}: cannot read the run: {exc}") from None

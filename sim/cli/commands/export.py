@@ -12,33 +12,20 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from sim.cli.commands.common import load_run_arg
 from sim.cli.commands.run import plan_of
-from sim.cli.errors import EXIT_OK, UsageError, report_problems
+from sim.cli.errors import EXIT_OK
 from sim.core.errors import OutputError
 from sim.core.files import MAX_NUMBERED, new_output_dir, write_file_new
 from sim.interchange.ics import CalendarSet, calendar_set
 from sim.interchange.mspdi import NS, project_xml
 from sim.results import RunResult
-from sim.results.store import RUN_MARKER, RunDirError, load_run
-from sim.scenario import ScenarioError
-
-
-def read_run(run_dir: Path) -> RunResult:
-    """The run a directory records; every way it can be unreadable is a :class:`UsageError`."""
-    try:
-        return load_run(run_dir)
-    except RunDirError as exc:
-        raise UsageError(str(exc)) from None
-    except ScenarioError as exc:
-        report_problems(exc.problems)
-        raise UsageError(f"{run_dir}: the scenario copy no longer loads (see above)") from None
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"{run_dir}: cannot read the run: {exc}") from None
+from sim.results.store import RUN_MARKER
 
 
 def main(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir)
-    result = read_run(run_dir)
+    result = load_run_arg(run_dir)
     if args.export_format == "ics":
         return _ics(result, run_dir, args.output)
     return _mspdi(result, run_dir, args.output)

@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli.commands.common import load_run_arg
 from sim.cli.commands.run import write_charts
-from sim.cli.errors import EXIT_OK, UsageError, report_problems
+from sim.cli.errors import EXIT_OK, UsageError
 from sim.results import RunResult
-from sim.results.store import RunDirError, check_run_dir, load_run
-from sim.scenario import ScenarioError
+from sim.results.store import check_run_dir
 
 
 def _differs(summary: dict[str, Any], result: RunResult) -> bool:
@@ -25,15 +25,7 @@ def _differs(summary: dict[str, Any], result: RunResult) -> bool:
 
 def main(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir)
-    try:
-        result = load_run(run_dir)
-    except RunDirError as exc:
-        raise UsageError(str(exc)) from None
-    except ScenarioError as exc:
-        report_problems(exc.problems)
-        raise UsageError(f"{run_dir}: the scenario copy no longer loads (see above)") from None
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"{run_dir}: cannot read the run: {exc}") from None
+    result = load_run_arg(run_dir)
     if _differs(check_run_dir(run_dir), result):
         print(f"tabletop: warning: {run_dir}: the rebuilt end differs from summary.json "
               "(was the scenario copy or the log edited?)", file=sys.stderr)

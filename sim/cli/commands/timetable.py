@@ -17,32 +17,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from sim.cli.commands.common import load_run_arg
 from sim.cli.commands.run import plan_of
-from sim.cli.errors import EXIT_OK, UsageError, report_problems
+from sim.cli.errors import EXIT_OK, UsageError
 from sim.core.files import csv_text, write_file_new
 from sim.report.timetable import inject_words
-from sim.results import RunResult
-from sim.results.store import RunDirError, load_run
 from sim.results.timetable import NO_GROUP, Sheet, Timetable, timetable
 from sim.results.timetable_csv import COLUMNS, timetable_rows
-from sim.scenario import ScenarioError
 from sim.scenario.errors import did_you_mean
 
 DAY = re.compile(r"^[Dd]?(\d{1,5})$")
-
-
-def load_run_arg(run_dir: Path) -> RunResult:
-    """The run a directory named on the command line holds; :class:`UsageError` saying
-    what is wrong with it otherwise."""
-    try:
-        return load_run(run_dir)
-    except RunDirError as exc:
-        raise UsageError(str(exc)) from None
-    except ScenarioError as exc:
-        report_problems(exc.problems)
-        raise UsageError(f"{run_dir}: the scenario copy no longer loads (see above)") from None
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"{run_dir}: cannot read the run: {exc}") from None
 
 
 def check_group(table: Timetable, group: str | None) -> None:
