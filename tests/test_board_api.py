@@ -236,7 +236,7 @@ def test_observations_export_as_an_after_action_table(kazind: TestClient) -> Non
     kazind.post("/api/clock", json={"step": "inject"})
     board = kazind.post("/api/observations",
                         json={"inject": "M-01", "text": "Protocol team briefed in time"}).json()
-    assert board["observations"] == [{"inject": "M-01", "time": "D2 09:00",
+    assert board["board"]["observations"] == [{"inject": "M-01", "time": "D2 09:00",
                                       "text": "Protocol team briefed in time"}]
     table = kazind.get("/api/after-action.csv")
     assert table.headers["content-disposition"].startswith("attachment")

@@ -142,7 +142,7 @@ async def post_observation(request: Request) -> Response:
     if not isinstance(inject, str) or not isinstance(text, str):
         raise BoardError("an observation needs inject and text", code="missing-field",
                          field="inject" if not isinstance(inject, str) else "text")
-    key, data = await in_session(request, lambda s: (s.observe(inject, text), board_json(s))[1])
+    key, data = await in_session(request, lambda s: (s.observe(inject, text), _everything(s))[1])
     return answer(key, data)
 
 

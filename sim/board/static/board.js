@@ -86,8 +86,10 @@ function drawHeader() {
     const delta = $("#end-delta");
     delta.textContent = board.edits.length ? `${d.delta} against baseline ${d.base}` : "baseline";
     delta.className = d.delta_h > 1e-6 ? "late" : d.delta_h < -1e-6 ? "early" : "";
-  } else {
-    $("#end").textContent = state.clock.t_h >= state.end_h ? fmtTime(state.end_h) : "…";
+  } else {  // the room sees the plan's end, and the actual end once it has come
+    const done = state.clock.t_h >= state.end_h;
+    $("#end-label").textContent = done ? "Programme ended" : "Planned end";
+    $("#end").textContent = done ? fmtTime(state.end_h) : sc.planned_end;
   }
 }
 
@@ -121,8 +123,8 @@ function drawGantt() {
   const day = zoomDay === "follow" ? state.clock.day : zoomDay;
   const [t0, t1] = day === "all" ? [0, horizon] : [(day - 1) * 24, day * 24];
   const rows = visibleRows(t0, t1);
-  const label = day === "all" ? 0 : 230, top = 22;
-  const rowH = Math.max(day === "all" ? 9 : 26, Math.min(30, (wrap.clientHeight - top - 4) / Math.max(rows.length, 1)));
+  const label = day === "all" ? 0 : VIEW === "participant" ? 290 : 230, top = 24;
+  const rowH = Math.max(day === "all" ? 9 : VIEW === "participant" ? 32 : 26, Math.min(30, (wrap.clientHeight - top - 4) / Math.max(rows.length, 1)));
   const height = top + rows.length * rowH + 4;
   const x = (t) => label + ((t - t0) / (t1 - t0)) * (width - label - 8);
   g.replaceChildren();
@@ -153,8 +155,9 @@ function drawDays(g, t0, t1, x, height, top, all) {
     text.textContent = all ? `D${d + 1}` : `D${d + 1} ${rest ? "(rest day)" : ""}`;
     g.append(text);
     if (!all) {
-      for (let h = 2; h < 24; h += 2) {
-        const tick = svg("text", { x: x(d * 24 + h) - 14, y: 15 });
+      const every = x(d * 24 + 2) - x(d * 24) < 56 ? 4 : 2;  // hours between labels that fit
+      for (let h = every; h < 24; h += every) {
+        const tick = svg("text", { x: x(d * 24 + h), y: 15, "text-anchor": "middle" });
         tick.textContent = `${String(h).padStart(2, "0")}:00`;
         g.append(tick);
       }
@@ -166,7 +169,8 @@ function drawRow(g, a, i, x, top, rowH, label) {
   const y = top + i * rowH;
   if (label) {
     const name = svg("text", { x: 4, y: y + rowH * 0.7 });
-    name.textContent = a.name.length > 30 ? a.name.slice(0, 29) + "…" : a.name;
+    const most = VIEW === "participant" ? 32 : 30;
+    name.textContent = a.name.length > most ? a.name.slice(0, most - 1) + "…" : a.name;
     g.append(name);
   }
   const span = (s, e) => {  // x and width of [s, e], cut to the drawing area
