@@ -192,8 +192,22 @@ def test_both_views_at_1280x720_on_kazind(browser: Browser, workdir: Path,
         assert not projector.is_visible("#tabs") and not projector.is_visible("#controls")
         projector.screenshot(path=str(shots / "board-participant.png"))
         assert_fits_a_projector(projector)
+        whatif_shot(page, shots)
         assert errors == []
         context.close()
+
+
+def whatif_shot(page: Page, shots: Path) -> None:
+    """The range closed for 30 h instead of 3: the phases after it run late."""
+    page.click("[data-tab=whatif]")
+    page.select_option("#f-inject select[name=inject]", "M-03")
+    page.fill("#f-inject input[name=value]", "30h")
+    page.click("#f-inject button[data-act=length]")
+    page.wait_for_selector("#diff table")
+    diff = page.inner_text("#diff")
+    assert "Range practice" in diff and "M-03 lasts 30h" in page.inner_text("#edits")
+    page.screenshot(path=str(shots / "board-whatif.png"))
+    assert_fits_a_projector(page)
 
 
 def assert_fits_a_projector(page: Page) -> None:

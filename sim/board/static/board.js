@@ -84,7 +84,8 @@ function drawHeader() {
     $("#end").textContent = board.end;
     const d = board.diff.end;
     const delta = $("#end-delta");
-    delta.textContent = board.edits.length ? `${d.delta} against baseline ${d.base}` : "baseline";
+    delta.textContent = !board.edits.length ? "baseline"
+      : d.delta === "0" ? "same end as the baseline" : `${d.delta} against baseline ${d.base}`;
     delta.className = d.delta_h > 1e-6 ? "late" : d.delta_h < -1e-6 ? "early" : "";
   } else {  // the room sees the plan's end, and the actual end once it has come
     const done = state.clock.t_h >= state.end_h;
@@ -316,8 +317,9 @@ function drawDiff() {
     el("span", { class: cls(d.end.delta_h), id: "diff-end", text: `(${d.end.delta})` }),
     d.end.on_time ? " on time" : " LATE");
   const phases = el("table", {}, el("tr", {}, el("th", { text: "Phase" }), el("th", { text: "late, baseline" }), el("th", { text: "late, variant" })));
-  for (const p of d.phases) {
-    if (p.late_h === null && p.base_late_h === null) continue;
+  const changed = d.phases.filter((p) => (p.delta_h !== null && Math.abs(p.delta_h) > 1e-6) || p.late_h > 1e-6);
+  if (!changed.length) phases.append(el("tr", {}, el("td", { text: "no phase is late", colspan: "3" })));
+  for (const p of changed) {
     phases.append(el("tr", {}, el("td", { text: p.name }), el("td", { text: fmtHours(p.base_late_h).replace("+", "") }),
       el("td", { class: cls(p.delta_h), text: `${fmtHours(p.late_h).replace("+", "")} (${fmtHours(p.delta_h)})` })));
   }
