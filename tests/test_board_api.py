@@ -83,6 +83,7 @@ def test_the_page_and_its_static_files_are_served_with_a_session_cookie(seminar:
     assert "tabletop_session" in page.cookies
     for name in ("board.js", "board.css"):
         assert seminar.get(f"/static/{name}").status_code == 200
+    assert seminar.get("/favicon.ico").status_code == 204
     assert seminar.get("/api/health").json() == {"ok": True}
 
 
@@ -329,6 +330,10 @@ def test_a_cancelled_risk_job_stops_between_chunks() -> None:
 def test_risk_cancel_and_a_second_job_while_one_runs(kazind: TestClient) -> None:
     kazind.post("/api/risk", json={"n": 5000})
     bad(kazind.post("/api/risk", json={"n": 5}), 409, "busy")
+    # the board answers while the job runs (5000 pairs of runs take far longer than this)
+    assert kazind.post("/api/clock", json={"step": "inject"}).json()["clock"]["time"] == "D2 09:00"
+    assert kazind.post("/api/edits", json={"op": "skip", "inject": "M-06"}).status_code == 200
+    assert kazind.get("/api/risk").json()["state"] == "running"
     assert kazind.delete("/api/risk").status_code == 200
     wait_for(kazind, "cancelled")
 

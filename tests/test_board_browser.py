@@ -129,10 +129,24 @@ def test_facilitating_the_seminar_end_to_end(browser: Browser, workdir: Path,
         page.click("#f-capacity button[type=submit]")
         page.wait_for_selector("#f-capacity .err[data-field=value]:not(:empty)")
         assert "[out-of-range]" in page.inner_text("#f-capacity .err[data-field=value]")
+        add_disruption_and_step_by_key(page)
         run_risk(page)
         save_and_download(page, tmp_path)
         assert errors == []
         context.close()
+
+
+def add_disruption_and_step_by_key(page: Page) -> None:
+    page.select_option("#f-disruption select[name=kind]", "group_unavailable")
+    page.fill("#f-disruption input[name=target]", "green")
+    page.fill("#f-disruption input[name=at]", "D1 06:00")
+    page.fill("#f-disruption input[name=span]", "2h")
+    page.click("#f-disruption button[type=submit]")
+    page.wait_for_function("document.querySelector('#edits').textContent"
+                           ".includes('add group_unavailable green at D1 06:00 for 2h')")
+    page.click("h2")  # the keys step the clock when no field has the focus
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('#ex-time').textContent === 'D1 12:00'")
 
 
 def run_risk(page: Page) -> None:

@@ -118,12 +118,12 @@ def _inject_action(session: Session, inject_id: str, action: str) -> dict[str, A
     if action == "hold":
         session.held.add(inject_id)
     elif action == "release":
-        session.held.discard(inject_id)
         when = inject_times(session.current.result).get(inject_id)
         if when is not None and session.t > when + 1e-9:  # it comes now, not when written
             now = format_time(session.t)
             session.set_edits([*session.edits, Edit("move", (("inject", inject_id),
                                                              ("at", now)))])
+        session.held.discard(inject_id)  # only once the move is accepted
     return _everything(session)
 
 

@@ -382,6 +382,8 @@ async function submitEdit(form, edit) {
   if (result !== true) showFieldError(form, result);
 }
 
+const val = (form, name) => form.elements.namedItem(name).value;
+
 function injectAction(id, action) {
   return change(api("POST", `/api/injects/${encodeURIComponent(id)}/${action}`));
 }
@@ -391,41 +393,41 @@ function wireForms() {
   fi.addEventListener("click", (ev) => {
     const act = ev.target.dataset.act;
     if (!act) return;
-    const inject = fi.inject.value;
+    const inject = val(fi, "inject");
     if (act === "toggle") change(injectAction(inject, "toggle")).then((r) => r !== true && showFieldError(fi, r));
-    if (act === "move") submitEdit(fi, { op: "move", inject, at: fi.at.value });
-    if (act === "length") submitEdit(fi, { op: "length", inject, value: fi.value.value });
+    if (act === "move") submitEdit(fi, { op: "move", inject, at: val(fi, "at") });
+    if (act === "length") submitEdit(fi, { op: "length", inject, value: val(fi, "value") });
   });
   $("#f-capacity").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = ev.target;
-    submitEdit(f, { op: "capacity", resource: f.resource.value, value: f.value.value });
+    submitEdit(f, { op: "capacity", resource: val(f, "resource"), value: val(f, "value") });
   });
   $("#f-group").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = ev.target;
-    submitEdit(f, { op: f.op.value, group: f.group.value, value: f.value.value });
+    submitEdit(f, { op: val(f, "op"), group: val(f, "group"), value: val(f, "value") });
   });
   $("#f-disruption").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = ev.target;
-    const edit = { op: "disruption", kind: f.kind.value, target: f.target.value, at: f.at.value };
-    edit[f.kind.value === "delay" ? "by" : "for"] = f.span.value;
+    const edit = { op: "disruption", kind: val(f, "kind"), target: val(f, "target"), at: val(f, "at") };
+    edit[val(f, "kind") === "delay" ? "by" : "for"] = val(f, "span");
     submitEdit(f, edit);
   });
   $("#reset-edits").addEventListener("click", () => change(api("POST", "/api/edits/reset")));
   $("#f-note").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const f = ev.target;
-    const r = await change(api("POST", "/api/observations", { inject: f.inject.value, text: f.text.value }));
-    if (r === true) f.text.value = ""; else showFieldError(f, r);
+    const r = await change(api("POST", "/api/observations", { inject: val(f, "inject"), text: val(f, "text") }));
+    if (r === true) f.elements.namedItem("text").value = ""; else showFieldError(f, r);
   });
   $("#f-risk").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const f = ev.target;
     clearErrors();
     try {
-      drawRisk(await api("POST", "/api/risk", { n: Number(f.n.value) }));
+      drawRisk(await api("POST", "/api/risk", { n: Number(val(f, "n")) }));
       pollRisk();
     } catch (err) { showFieldError(f, err); }
   });
@@ -483,6 +485,18 @@ function wireClock() {
   }
 }
 
+// keys for the facilitator: right arrow an hour, left arrow back, n next inject, d next day
+const STEP_KEYS = { ArrowRight: "hour", ArrowLeft: "back", n: "inject", d: "day" };
+
+function stepKey(ev) {
+  const tag = ev.target.tagName;
+  if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || ev.ctrlKey || ev.metaKey) return;
+  const step = STEP_KEYS[ev.key];
+  if (!step) return;
+  ev.preventDefault();
+  change(api("POST", "/api/clock", { step }));
+}
+
 async function start() {
   if (VIEW === "participant") {
     document.body.classList.add("participant");
@@ -501,6 +515,7 @@ async function start() {
     }).catch(() => {});
   }, VIEW === "participant" ? 1000 : 3000);
   window.addEventListener("resize", drawGantt);
+  if (VIEW === "controller") document.addEventListener("keydown", stepKey);
   document.body.dataset.ready = "1";
 }
 
