@@ -62,6 +62,8 @@ def schedule(session: Session, view: View) -> list[dict[str, Any]]:
     for row in variant.result.activities:
         act, p, b = acts.get(row.id), plan.get(row.id), base.get(row.id)
         start, end = row.start_h, row.end_h
+        if view == "participant" and p is None and (start is None or start > t):
+            continue  # added by an inject still to come: not even its name yet
         if view == "participant" and (start is None or start > t):
             start = end = None  # not yet begun: the room sees the plan only
         elif view == "participant" and end is not None and end > t:
