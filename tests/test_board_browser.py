@@ -222,6 +222,11 @@ def whatif_shot(page: Page, shots: Path) -> None:
     assert "Range practice" in diff and "M-03 lasts 30h" in page.inner_text("#edits")
     page.screenshot(path=str(shots / "board-whatif.png"))
     assert_fits_a_projector(page)
+    page.fill("#f-set input[name=key]", "calendar.day_end")
+    page.fill("#f-set input[name=value]", "21:00")
+    page.click("#f-set button[type=submit]")
+    page.wait_for_function("document.querySelector('#edits').textContent"
+                           ".includes('set calendar.day_end=21:00')")
 
 
 def assert_fits_a_projector(page: Page) -> None:

@@ -415,6 +415,11 @@ function wireForms() {
     edit[val(f, "kind") === "delay" ? "by" : "for"] = val(f, "span");
     submitEdit(f, edit);
   });
+  $("#f-set").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = ev.target;
+    submitEdit(f, { op: "set", key: val(f, "key"), value: val(f, "value") });
+  });
   $("#reset-edits").addEventListener("click", () => change(api("POST", "/api/edits/reset")));
   $("#f-note").addEventListener("submit", async (ev) => {
     ev.preventDefault();
