@@ -510,6 +510,10 @@ async function start() {
   wireClock();
   wireForms();
   await refresh().catch((err) => say(err.message, true));
+  if (VIEW === "controller") {  // a job started before a reload carries on: show it
+    const job = await api("GET", "/api/risk").catch(() => null);
+    if (job) { drawRisk(job); if (job.state === "running") pollRisk(); }
+  }
   setInterval(tickWall, 1000);
   // the projector follows the controller's clock; the controller picks up its other tab
   setInterval(() => {
