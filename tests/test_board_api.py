@@ -29,6 +29,7 @@ from sim.board.risk_jobs import RiskJob
 from sim.board.security import MAX_BODY, Guard, confine
 from sim.board.state import SessionStore
 from sim.board.targets import load_target
+from sim.cli.commands.serve import board_url
 from sim.cli.main import main as cli_main
 from sim.core.timefmt import format_time
 from sim.engine import simulate
@@ -441,6 +442,13 @@ def test_off_this_computer_every_request_needs_the_token(workdir: Path) -> None:
         assert client.get("/", params={"token": "s3cret"}).status_code == 200
         assert client.get("/api/board").status_code == 200  # the cookie carries it now
     assert Guard.for_host("0.0.0.0").token and Guard.for_host("127.0.0.1").token is None
+
+
+def test_the_printed_url_carries_the_token_only_off_this_computer() -> None:
+    assert board_url("127.0.0.1", 8765, None) == "http://127.0.0.1:8765/"
+    assert board_url("192.0.2.10", 80, "abc") == "http://192.0.2.10:80/?token=abc"
+    assert board_url("::1", 8765, None) == "http://[::1]:8765/"
+    assert board_url("0.0.0.0", 8765, "abc").endswith(":8765/?token=abc")
 
 
 def test_on_this_computer_only_local_host_names_are_answered(seminar: TestClient) -> None:

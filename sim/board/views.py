@@ -126,7 +126,7 @@ def state_json(session: Session, view: View) -> dict[str, Any]:
         "now": now_json(frame_at(session.replay, t), view),
         "revealed": revealed(result, t, session.held),
         "schedule": schedule(session, view), "total": len(result.activities),
-        "version": id(variant),
+        "version": variant.number,
     }
     if view == "controller":
         data["coming"] = coming(result, t, session.held)

@@ -3,8 +3,9 @@ variant differs from the baseline (end, each phase's lateness, which activities 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sim.board.edits import Edit, apply_edits, check_tree
@@ -38,6 +39,9 @@ class Base:
                    simulate(scenario, run_seed, plan=True))
 
 
+_numbers = itertools.count(1)
+
+
 @dataclass(frozen=True)
 class Variant:
     """The base with a list of edits, run once with the base's seed."""
@@ -47,6 +51,7 @@ class Variant:
     scenario: Scenario
     result: RunResult
     plan: RunResult
+    number: int = field(default_factory=lambda: next(_numbers))  # tells the page it changed
 
 
 def run_variant(base: Base, edits: Sequence[Edit]) -> Variant:
