@@ -95,9 +95,11 @@ def now_json(frame: Frame | None, view: View) -> dict[str, Any]:
         return {"groups": [], "resources": [], "running": [], "waiting": [], "upcoming": [],
                 "phases": [], "finished": 0}
     acts = frame.activities
+    names = {a.id: a.name for a in acts}
     return {
         "groups": [{"id": g.id, "name": g.name, "busy": g.busy, "teams": g.teams,
-                    "where": [a for a, _n in g.activities], "absent": g.absent}
+                    "where": [names.get(a, a) for a, _n in g.activities],
+                    "where_ids": [a for a, _n in g.activities], "absent": g.absent}
                    for g in frame.groups],
         "resources": [{"id": r.id, "name": r.name, "in_use": r.in_use,
                        "capacity": r.capacity, "base": r.base, "reduced": r.reduced}

@@ -140,6 +140,10 @@ function drawGantt() {
   }
   const now = state.clock.t_h;
   if (now >= t0 && now <= t1) g.append(svg("line", { x1: x(now), x2: x(now), y1: 0, y2: height, class: "now" }));
+  if (day === "all") {  // bring the rows around the clock into view
+    const k = rows.findIndex((a) => (a.end_h ?? a.plan_end_h) >= now);
+    wrap.scrollTop = Math.max(0, top + Math.max(k, 0) * rowH - wrap.clientHeight / 3);
+  }
 }
 
 function drawDays(g, t0, t1, x, height, top, all) {
@@ -224,7 +228,8 @@ function drawNow() {
   groups.replaceChildren(...now.groups.map((g) => el("div", { class: "row" },
     el("span", { class: "who", text: g.name }),
     g.absent ? el("span", { class: "absent", text: "not available" })
-      : el("span", { text: g.where.length ? `${g.busy}/${g.teams} teams: ${g.where.join(", ")}` : "free" }))));
+      : el("span", { text: g.where.length ? `${g.busy}/${g.teams} teams: ${g.where.map((w, i) => (w.length <= 28 ? w : g.where_ids[i])).join("; ")}` : "free",
+        title: g.where.join("; ") }))));
   resources.replaceChildren(...now.resources.map((r) => {
     const meter = el("span", { class: r.reduced ? "meter reduced" : "meter" });
     const fill = el("span");
