@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_scenario_files, _run, _synth, _ensembles, _drivers, _replay, _plot,
+    for add in (_scenario_files, _run, _synth, _ensembles, _drivers, _replay, _serve, _plot,
                 _timetable, _export, _msel, _docs):
         add(sub)
     return parser
@@ -170,6 +170,28 @@ def _replay(sub: Subparsers) -> None:
                    help="pause at each inject and each new day until Enter is pressed "
                    "(only when stdin is a terminal)")
     add_set_option(p)
+
+
+BOARD_PORT = 8765
+
+
+def _serve(sub: Subparsers) -> None:
+    p = _command(
+        sub, "serve", help="the facilitator's board in a browser: live run and what-if",
+        description="Start the facilitator's board: a local web page with the schedule, "
+        "resources, MSEL and a clock to step or scrub, what-if edits re-run with the same "
+        "seed, and a background risk comparison. Reads and writes only inside the working "
+        "directory. Ctrl-C stops it.")
+    p.add_argument("target", nargs="?", metavar="SCENARIO|RUN",
+                   help="scenario file or run directory inside the working directory "
+                   "(default: bundled)")
+    p.add_argument("--port", type=int, default=BOARD_PORT, metavar="P",
+                   help=f"TCP port (default {BOARD_PORT}; 0: any free port)")
+    p.add_argument("--host", default="127.0.0.1", metavar="H",
+                   help="address to listen on (default 127.0.0.1, this computer only); any "
+                   "other address needs the token printed at start")
+    p.add_argument("--no-browser", action="store_true",
+                   help="do not open a browser window")
 
 
 def _plot(sub: Subparsers) -> None:
