@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from sim.cli.commands.drivers_view import index_lines
 from sim.engine import simulate
@@ -146,3 +149,15 @@ def test_the_indices_come_from_the_first_runs_and_leave_the_rest_to_any_engine()
     assert indices.n == 25
     assert result.engine == "batch"
     assert risk_summary(result) == risk_summary(alone)
+
+
+def test_mc_says_when_the_indices_rest_on_fewer_runs(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    assert main(["mc", "-n", "30", "--index-runs", "10", "--no-charts", "--out",
+                 str(tmp_path)]) == 0
+    assert "schedule-risk indices from the first 10 of 30 replications" in capsys.readouterr().out
+    assert main(["mc", "-n", "30", "--index-runs", "0", "--out", str(tmp_path / "x")]) == 2
+    assert "--index-runs must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

@@ -41,6 +41,8 @@ def main(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
+    if args.index_runs < 1:
+        raise UsageError(f"--index-runs must be at least 1 (got {args.index_runs})")
     target = _precision_target(args)
     scenario, text, source = load_scenario_arg(args.file, args.set)
     try:
@@ -53,7 +55,8 @@ def main(args: argparse.Namespace) -> int:
             result, indices = ensemble_with_indices(scenario, args.n, seed=args.seed,
                                                     keep=args.keep, executor=executor,
                                                     progress=tick, until=target,
-                                                    engine=args.engine)
+                                                    engine=args.engine,
+                                                    index_runs=args.index_runs)
     finally:
         close = getattr(executor, "close", None)
         if close is not None:
@@ -99,6 +102,9 @@ def risk_text(result: EnsembleResult, precision_h: float,
                  + f", mean {format_time(st.end.mean)} "
                  f"(± {format_duration(st.end.half_width())})")
     if indices is not None:
+        if indices.n < st.n:  # say what the indices' intervals rest on
+            lines.append(f"  schedule-risk indices from the first {indices.n:,} of "
+                         f"{st.n:,} replications (--index-runs)")
         lines += index_lines(indices, include_routine)
     lines.append(_end_precision(result, precision_h))
     lines += precision_lines(result, target)
