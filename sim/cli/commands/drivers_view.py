@@ -40,8 +40,7 @@ CSV_COLUMNS = ("kind", "id", "change", "possible", "target", "measure", "mean_h"
 def drivers_table(table: DriverTable) -> Table:
     """The ranked drivers as a rich table."""
     out = Table(title=f"Drivers by effect: {table.n} paired runs, seed {table.seed} "
-                "(variant − baseline, 95% interval; ranked by holds as planned, then by "
-                "the largest effect)", title_justify="left")
+                "(variant − baseline, 95% interval)", title_justify="left")
     for name in ("#", "change", "holds as planned", "largest effect on", "effect",
                  "its lateness", "programme end"):
         out.add_column(name, no_wrap=name != "largest effect on")
@@ -103,7 +102,9 @@ def index_lines(ix: IndexStats, include_routine: bool = False) -> list[str]:
 
 def print_drivers(table: DriverTable) -> None:
     Console(width=WIDTH, soft_wrap=False).print(drivers_table(table))
-    for line in [f"  {w}" for w in trade_off_words(table)] + driver_notes(table) \
+    rule = ["  ranked by the effect on holds as planned where measurable, then by the "
+            "largest effect"] if table.ranked() else []
+    for line in rule + [f"  {w}" for w in trade_off_words(table)] + driver_notes(table) \
             + risk_lines(table):
         print(line)
 
