@@ -142,8 +142,9 @@ def _drivers(sub: Subparsers) -> None:
                  "or less of each resource and group, and of removing each inject",
                  description="Run the scenario and every one-change variant (a resource or "
                  "group with one unit more or less, an inject removed) with the same seed "
-                 "and replications, and rank the changes by their paired effect on each "
-                 "phase's end and lateness and on the programme end, with 95% intervals; "
+                 "and replications, and rank the changes by their paired effect on the "
+                 "share of runs holding as planned, then on each phase's end and lateness "
+                 "and on the programme end, with 95% intervals (trade-offs marked); "
                  "changes whose interval contains zero are listed as having no measurable "
                  "effect. Also prints the schedule-risk indices of the scenario's own runs. "
                  "Writes drivers.csv, drivers.json and risk_indices.csv in a new directory.")

@@ -14,10 +14,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.ensemble.effects import END, DriverTable, Effect
+from sim.ensemble.effects import END, HOURS, Driver, DriverTable, Effect
 from sim.ensemble.indices import IndexStats
 from sim.plotting import style
-from sim.plotting.framing import bar_frame, empty_figure, legend_right, titled
+from sim.plotting.framing import LEGEND_W, bar_frame, empty_figure, legend_right, titled
 
 BLUE = style.OKABE_ITO["blue"]
 MUTED = "#9a9a9a"
@@ -32,9 +32,11 @@ class Bar(NamedTuple):
 
 
 def interval_bars(rows: Sequence[Bar], title: str, xlabel: str, ax: Axes | None = None, *,
-                  later: str = "later", earlier: str = "earlier") -> Figure:
+                  later: str = "later", earlier: str = "earlier",
+                  up_is_worse: bool = True, gid: str = "driver-bar") -> Figure:
     """One horizontal bar per row, whiskers from ``low`` to ``high``; vermillion above
-    zero, blue below, hollow grey where the interval contains zero."""
+    zero, blue below (the other way round unless ``up_is_worse``: vermillion is always
+    the worse side, labelled ``later``), hollow grey where the interval contains zero."""
     if not rows:
         return empty_figure(title, "Nothing was measured.", ax)
     rows = [r._replace(low=min(r.low, r.value), high=max(r.high, r.value)) for r in rows]
@@ -42,12 +44,13 @@ def interval_bars(rows: Sequence[Bar], title: str, xlabel: str, ax: Axes | None 
     fig, ax = bar_frame(ax, [r.label for r in rows], title, 0.3)
     ys = np.arange(len(rows))
     for y, r in zip(ys, rows, strict=True):
-        colour = (style.ALERT if r.value > 0 else BLUE) if r.measurable else "none"
+        colour = (style.ALERT if (r.value > 0) == up_is_worse else BLUE) if r.measurable \
+            else "none"
         bar = ax.barh([y], [r.value], height=0.62, zorder=2, color=colour,
                       edgecolor=style.INK if r.measurable else MUTED,
                       linewidth=0.6 if r.measurable else 1.0,
                       linestyle="-" if r.measurable else "--")
-        bar.patches[0].set_gid("driver-bar" if r.measurable else "driver-bar-noise")
+        bar.patches[0].set_gid(gid if r.measurable else f"{gid}-noise")
         ax.errorbar([r.value], [y], xerr=[[r.value - r.low], [r.high - r.value]], fmt="none",
                     ecolor=style.INK if r.measurable else MUTED, elinewidth=0.9, capsize=3,
                     zorder=3)
@@ -71,17 +74,48 @@ def _words(e: Effect) -> str:
 
 
 def drivers_chart(table: DriverTable, ax: Axes | None = None, *, top: int = 20) -> Figure:
-    """Each change's largest effect (measurable ones first, largest first)."""
-    rows = [Bar(f"{d.label}: {_words(e)}", e.mean, e.low, e.high, True)
-            for d in table.ranked() if (e := d.strongest) is not None]
-    for d in table.unmeasurable():
-        e = max(d.effects, key=lambda x: (abs(x.mean), x.high - x.low), default=None)
-        if e is not None:
-            rows.append(Bar(f"{d.label}: no measurable effect", e.mean, e.low, e.high, False))
+    """Each change's largest effect (in the order of the ranking, then those with no
+    measurable effect) and, beside it, its effect on the share of runs holding as
+    planned (only the first panel when drawn into ``ax``)."""
+    shown = [d for d in table.ranked() + table.unmeasurable()
+             if any(x.measure in HOURS for x in d.effects)][:top]
+    rows = [_hours_bar(d) for d in shown]
     title = (f"Drivers by effect: {table.scenario}\n{table.n} paired runs per change "
              "(variant − baseline), 95% interval")
-    return interval_bars(rows[:top], title, "change in hours (negative: earlier)", ax,
-                         later="later / more late", earlier="earlier / less late")
+    xlabel = "change in hours (negative: earlier)"
+    holds = [d.holds for d in shown]
+    if ax is not None or not rows or any(h is None for h in holds):
+        return interval_bars(rows, title, xlabel, ax, later="later / more late",
+                             earlier="earlier / less late")
+    left = 0.35 + style.text_width(max(len(r.label) for r in rows), style.TICK_SIZE)
+    fig, (hours_ax, holds_ax) = style.panel_grid(
+        2, 2, panel=(4.6, max(1.4, 0.3 * len(rows))), left=left, right=0.4 + LEGEND_W,
+        top=style.title_height(title) + 0.45, bottom=0.6, wgap=0.35)
+    interval_bars(rows, "largest effect on an end or a lateness", xlabel, hours_ax)  # its
+    # legend goes: the one of the second panel says what both colours mean
+    legend = hours_ax.get_legend()
+    if legend is not None:
+        legend.remove()
+    interval_bars([Bar(r.label, 100 * h.mean, 100 * h.low, 100 * h.high, h.measurable)
+                   for r, h in zip(rows, holds, strict=True) if h is not None],
+                  "holds as planned", "change in points (negative: fewer runs hold)",
+                  holds_ax, later="worse: later, more late\nor fewer runs hold",
+                  earlier="better: earlier, less late\nor more runs hold", up_is_worse=False,
+                  gid="holds-bar")
+    holds_ax.set_yticks(holds_ax.get_yticks(), [""] * len(rows))
+    style.figure_title(fig, title)
+    return fig
+
+
+def _hours_bar(d: Driver) -> Bar:
+    e = d.strongest
+    if e is not None:
+        mark = " (trade-off)" if d.trade_off else ""
+        return Bar(f"{d.label}: {_words(e)}{mark}", e.mean, e.low, e.high, True)
+    e = max(d.measurable or [x for x in d.effects if x.measure in HOURS],
+            key=lambda x: (abs(x.mean), x.high - x.low))
+    return Bar(f"{d.label}: no measurable effect in hours" if d.moves_holds
+               else f"{d.label}: no measurable effect", e.mean, e.low, e.high, False)
 
 
 def risks_chart(table: DriverTable, ax: Axes | None = None, *, top: int = 15) -> Figure:

@@ -12,10 +12,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.core.timefmt import format_duration, format_time
-from sim.ensemble.effects import END, DriverTable, Effect, UnitEffect, bottleneck_of
+from sim.ensemble.effects import (
+    END,
+    HOLDS,
+    ON_TIME,
+    PROGRAMME,
+    WITHIN,
+    Driver,
+    DriverTable,
+    Effect,
+    UnitEffect,
+    bottleneck_of,
+)
 from sim.ensemble.indices import Index, IndexStats
 from sim.report.document import Cell, Chart, Table
-from sim.report.format import DASH, signed, when
+from sim.report.format import DASH, points, signed, when
 
 if TYPE_CHECKING:
     from sim.report.charts import Builders
@@ -34,28 +45,75 @@ class Analysis:
     include_routine: bool = False
 
 
-def _effect(e: Effect | None) -> Cell:
+TRADE_OFF = "⚠ trade-off"
+NONE = "no measurable effect"
+
+
+def target_words(e: Effect) -> str:
+    what = {"end_h": "end", "late_h": "lateness", "p80_end_h": "P80 end",
+            ON_TIME: "P(on time)", WITHIN: "P(within limit)", HOLDS: "holds as planned"}
+    return f"programme {what[e.measure]}" if e.target == END else \
+        what[e.measure] if e.target == PROGRAMME else f"{e.target} {what[e.measure]}"
+
+
+def effect_words(e: Effect | None) -> str:
     if e is None:
-        return Cell(DASH)
-    return Cell(f"{signed(e.mean)} ({signed(e.low)} to {signed(e.high)})")
+        return "—"
+    if e.is_share:
+        return f"{points(e.mean)} pts ({points(e.low)} to {points(e.high)})"
+    return f"{signed(e.mean)} ({signed(e.low)} to {signed(e.high)})"
+
+
+def holds_words(d: Driver) -> str:
+    """The holds-as-planned cell: the effect in points, or that there is none."""
+    h = d.holds
+    if h is None or not h.measurable:
+        return NONE
+    return effect_words(h) + (f" {TRADE_OFF}" if d.trade_off else "")
+
+
+def trade_off_words(table: DriverTable) -> list[str]:
+    """One line per ranked change that makes something earlier but holds less often:
+    what it gains, and which phases get later."""
+    lines = []
+    for d in table.ranked():
+        if not d.trade_off:
+            continue
+        gains = sorted((e for e in d.measurable if e.mean < 0), key=lambda e: e.mean)
+        gain = f"{target_words(gains[0])} {signed(gains[0].mean)}" if gains else \
+            "more runs on time"
+        worse = ", ".join(f"{target_words(e)} {effect_words(e)}" for e in d.trade_off[:3])
+        if len(d.trade_off) > 3:
+            worse += f" and {len(d.trade_off) - 3} more (drivers.csv)"
+        lines.append(f"{TRADE_OFF}: {d.label}: {gain}, but it makes other phases later: "
+                     f"{worse}; holds as planned {effect_words(d.holds)}")
+    return lines
+
+
+def _effect(e: Effect | None) -> Cell:
+    return Cell(DASH if e is None else effect_words(e))
 
 
 def driver_table(table: DriverTable) -> Table:
     rows = []
     for rank, d in enumerate(table.ranked(), start=1):
         top = d.strongest
-        assert top is not None
-        what = "end" if top.measure == "end_h" else "lateness"
-        rows.append((Cell(str(rank)), Cell(d.label),
-                     Cell("programme end" if top.target == END else f"{top.target} {what}"),
-                     _effect(top), _effect(d.effect(END, "end_h"))))
+        rows.append((Cell(str(rank)), Cell(d.label), Cell(holds_words(d)),
+                     Cell(target_words(top) if top is not None else NONE), _effect(top),
+                     _effect(d.effect(END, "end_h"))))
     none = ", ".join(d.label for d in table.unmeasurable()) or "none"
     impossible = "; ".join(f"{d.label} ({d.why_not})" for d in table.impossible()) or "none"
-    return Table("Drivers by effect", ("Rank", "Change", "Largest effect on", "Effect (95% CI)",
+    trade = " ".join(f"{w}." for w in trade_off_words(table))
+    return Table("Drivers by effect", ("Rank", "Change", "Holds as planned (95% CI)",
+                                       "Largest effect on", "Effect (95% CI)",
                                        "Programme end (95% CI)"), tuple(rows),
                  note=f"Each change run on the same {table.n} replications as the scenario "
                  "(common random numbers); effect = mean of the paired differences, variant − "
-                 f"baseline. No measurable effect (interval contains 0): {none}. Not "
+                 "baseline; holds as planned: difference of the shares of runs in points, "
+                 "Newcombe's interval for paired proportions. Ranked by the effect on holds "
+                 "as planned where measurable, then by the largest effect. "
+                 + (trade + " " if trade else "")
+                 + f"No measurable effect (interval contains 0): {none}. Not "
                  f"possible: {impossible}.", anchor="drivers")
 
 
@@ -133,8 +191,10 @@ def analysis_charts(analysis: Analysis) -> tuple[Chart, ...]:
                     "interval; hollow grey: the interval contains 0.")]
     if analysis.drivers is not None:
         charts.insert(0, Chart("drivers", "Drivers by effect",
-                               "Each change's largest paired effect, whiskers: 95% interval; "
-                               "hollow grey: no measurable effect."))
+                               "Left: each change's largest paired effect in hours; right: "
+                               "its effect on the share of runs holding as planned, in "
+                               "points. Whiskers: 95% interval; hollow grey: no measurable "
+                               "effect; ⚠: a trade-off."))
         charts.insert(1, Chart("risks", "Risks removed one at a time",
                                "Change of the P80 of each phase end when the risk is removed, "
                                "95% bootstrap interval; hollow grey: contains 0."))
@@ -163,5 +223,11 @@ def bottleneck_words(effects: Sequence[UnitEffect]) -> str:
     target, hours = top.largest
     what = "the programme" if target == END else f"phase {target}"
     unit = "unit" if top.kind == "resource" else "team"
-    return (f"{top.id} ({top.kind}): one more {unit} ends {what} {format_duration(hours)} "
-            f"earlier; activities waited {format_duration(top.wait_h)} for it")
+    words = (f"{top.id} ({top.kind}): one more {unit} ends {what} {format_duration(hours)} "
+             f"earlier; activities waited {format_duration(top.wait_h)} for it")
+    if top.later:
+        later = ", ".join(f"{pid} {format_duration(h)} later" + (" (now late)" if broke else "")
+                          for pid, h, broke in top.later[:3])
+        more = f" and {len(top.later) - 3} more" if len(top.later) > 3 else ""
+        words += f"; {TRADE_OFF}: it ends {later}{more}"
+    return words

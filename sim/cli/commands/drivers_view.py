@@ -14,43 +14,42 @@ from sim.cli.commands.common import progress_bar
 from sim.cli.commands.ensembles import jobs_value
 from sim.core.files import write_csv, write_json
 from sim.ensemble.drivers import drivers
-from sim.ensemble.effects import END, DriverTable, Effect
+from sim.ensemble.effects import (
+    END,
+    DriverTable,
+)
 from sim.ensemble.executors import LocalExecutor
 from sim.ensemble.indices import Index, IndexStats
 from sim.ensemble.one_change import unit_variants
-from sim.report.drivers import Analysis
-from sim.report.format import signed
+from sim.report.drivers import (
+    NONE,
+    Analysis,
+    effect_words,
+    holds_words,
+    target_words,
+    trade_off_words,
+)
 from sim.scenario.model import Scenario
 from sim.scenario.source import Source
 
 TOP = 5
+WIDTH = 170  # the console table's columns side by side, whatever the terminal
 CSV_COLUMNS = ("kind", "id", "change", "possible", "target", "measure", "mean_h", "low_h",
-               "high_h", "n", "measurable", "why_not")
-
-
-def target_words(e: Effect) -> str:
-    what = {"end_h": "end", "late_h": "lateness", "p80_end_h": "P80 end"}[e.measure]
-    return f"programme {what}" if e.target == END else f"{e.target} {what}"
-
-
-def effect_words(e: Effect | None) -> str:
-    if e is None:
-        return "—"
-    return f"{signed(e.mean)} ({signed(e.low)} to {signed(e.high)})"
-
-
+               "high_h", "mean_share", "low_share", "high_share", "n", "measurable",
+               "why_not")
 def drivers_table(table: DriverTable) -> Table:
     """The ranked drivers as a rich table."""
     out = Table(title=f"Drivers by effect: {table.n} paired runs, seed {table.seed} "
                 "(variant − baseline, 95% interval)", title_justify="left")
-    for name in ("#", "change", "largest effect on", "effect", "its lateness",
-                 "programme end"):
+    for name in ("#", "change", "holds as planned", "largest effect on", "effect",
+                 "its lateness", "programme end"):
         out.add_column(name, no_wrap=name != "largest effect on")
     for rank, d in enumerate(table.ranked(), start=1):
         top = d.strongest
-        assert top is not None
-        late = d.effect(top.target, "late_h") if top.target != END else None
-        out.add_row(str(rank), d.label, target_words(top), effect_words(top),
+        late = d.effect(top.target, "late_h") if top is not None and top.target != END \
+            else None
+        out.add_row(str(rank), d.label, holds_words(d),
+                    target_words(top) if top is not None else NONE, effect_words(top),
                     effect_words(late) if late is not None and late is not top else "",
                     effect_words(d.effect(END, "end_h")))
     return out
@@ -102,18 +101,24 @@ def index_lines(ix: IndexStats, include_routine: bool = False) -> list[str]:
 
 
 def print_drivers(table: DriverTable) -> None:
-    Console(width=140, soft_wrap=False).print(drivers_table(table))
-    for line in driver_notes(table) + risk_lines(table):
+    Console(width=WIDTH, soft_wrap=False).print(drivers_table(table))
+    rule = ["  ranked by the effect on holds as planned where measurable, then by the "
+            "largest effect"] if table.ranked() else []
+    for line in rule + [f"  {w}" for w in trade_off_words(table)] + driver_notes(table) \
+            + risk_lines(table):
         print(line)
 
 
 def _csv_rows(table: DriverTable) -> Iterator[list[object]]:
     for d in table.drivers:
         if d.why_not:
-            yield [d.kind, d.id, d.change, False, "", "", "", "", "", 0, False, d.why_not]
+            yield [d.kind, d.id, d.change, False, "", "", "", "", "", "", "", "", 0, False,
+                   d.why_not]
         for e in d.effects:
-            yield [d.kind, d.id, d.change, True, e.target, e.measure, e.mean, e.low, e.high,
-                   e.n, e.measurable, ""]
+            figures = [e.mean, e.low, e.high]
+            cells = ["", "", "", *figures] if e.is_share else [*figures, "", "", ""]
+            yield [d.kind, d.id, d.change, True, e.target, e.measure, *cells, e.n,
+                   e.measurable, ""]
 
 
 def write_drivers(table: DriverTable, out: Path) -> None:
