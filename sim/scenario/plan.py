@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.core.graphs import topological_order
+
 if TYPE_CHECKING:  # model imports this module: the pass needs only its types
     from sim.scenario.model import Activity, Scenario
 
@@ -91,18 +93,5 @@ def _network(
 
 def _topological(preds: list[list[tuple[int, float]]]) -> list[int]:
     """Kahn's algorithm on list indices."""
-    indegree = [len(p) for p in preds]
-    succs: list[list[int]] = [[] for _ in preds]
-    for node, lst in enumerate(preds):
-        for pred, _lag in lst:
-            succs[pred].append(node)
-    queue = [n for n, d in enumerate(indegree) if d == 0]
-    order: list[int] = []
-    while queue:
-        node = queue.pop()
-        order.append(node)
-        for succ in succs[node]:
-            indegree[succ] -= 1
-            if indegree[succ] == 0:
-                queue.append(succ)
-    return order
+    nodes = list(range(len(preds)))
+    return topological_order(nodes, {n: [p for p, _lag in preds[n]] for n in nodes})

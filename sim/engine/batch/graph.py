@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.core.graphs import topological_order
 from sim.scenario.model import Scenario
 
 # what an activity waits for: (is a phase, index of the activity or phase, lag hours)
@@ -80,18 +81,5 @@ def _order(waits: list[tuple[Wait, ...]], members: list[list[int]],
         (False, i): [(w[0], w[1]) for w in ws] for i, ws in enumerate(waits)}
     for p, acts in enumerate(members):
         needs[(True, p)] = [(False, a) for a in acts] + [(True, q) for q in phase_after[p]]
-    left = {node: len(needs[node]) for node in nodes}
-    followers: dict[tuple[bool, int], list[tuple[bool, int]]] = {node: [] for node in nodes}
-    for node in nodes:
-        for before in needs[node]:
-            followers[before].append(node)
-    ready = [node for node in nodes if left[node] == 0]
-    out: list[tuple[bool, int]] = []
-    while ready:
-        node = ready.pop()
-        out.append(node)
-        for follower in followers[node]:
-            left[follower] -= 1
-            if left[follower] == 0:
-                ready.append(follower)
+    out = topological_order(nodes, needs)
     return tuple(out) if len(out) == len(nodes) else None
