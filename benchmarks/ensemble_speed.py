@@ -68,13 +68,15 @@ def interleaved_overhead(scenario: Any, n: int, seed: int = 1) -> tuple[float, f
         plain = 0.0
 
         def map_chunks(self, scenario: Any, seed: int, chunks: Any,
-                       keep: int, *, engine: str = "event") -> Iterator[Any]:
+                       keep: int, *, engine: str = "event",
+                       indexed: int = 0) -> Iterator[Any]:
             for chunk in chunks:
                 t0 = time.process_time()
                 for i in range(chunk[0], chunk[1]):
                     simulate(scenario, seed, replication=i)
                 self.plain += time.process_time() - t0
-                yield from super().map_chunks(scenario, seed, [chunk], keep, engine=engine)
+                yield from super().map_chunks(scenario, seed, [chunk], keep, engine=engine,
+                                              indexed=indexed)
 
     executor = Interleaved(1)
     t0 = time.process_time()

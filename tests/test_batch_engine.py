@@ -29,6 +29,7 @@ from sim.engine.batch import Graph, batch_schedule, batch_verdict
 from sim.engine.batch.draws import from_unit
 from sim.engine.batch.philox import first_block, replication_keys, unit
 from sim.ensemble import Layout, ensemble, run_chunk
+from sim.ensemble.batch_chain import phase_chain_masks
 from sim.ensemble.engines import EngineError, choose_engine
 from sim.scenario.model import Scenario
 from sim.scenario.synth import contention_tree, scenario_yaml, synth_tree
@@ -62,14 +63,20 @@ def assert_same_replications(scenario: Scenario, n: int, seed: int) -> None:
     """Both engines, replication by replication: the packed numbers and the schedule."""
     assert batch_verdict(scenario).eligible, batch_verdict(scenario).reason
     layout = Layout.of(scenario)
-    event = run_chunk(scenario, seed, 0, n, 0, layout)
-    batch = run_chunk(scenario, seed, 0, n, 0, layout, engine="batch")
+    event = run_chunk(scenario, seed, 0, n, 0, layout, indexed=n)
+    batch = run_chunk(scenario, seed, 0, n, 0, layout, engine="batch", indexed=n)
     np.testing.assert_array_equal(batch.values, event.values)  # NaN == NaN here
     assert batch.critical == event.critical
+    assert event.phase_critical is not None and event.phase_critical.shape[0] == n
+    np.testing.assert_array_equal(batch.phase_critical, event.phase_critical)
     graph = Graph.of(scenario)
     assert graph is not None
     sched = batch_schedule(scenario, graph, seed, 0, n, default_time_cap(scenario))
     assert not sched.uncertain.any()
+    # the walk on arrays itself, not the event engine's reruns, gives the phase chains
+    masks, unsure = phase_chain_masks(scenario, layout, sched, n)
+    assert unsure.sum() <= n // 5
+    np.testing.assert_array_equal(masks[~unsure], event.phase_critical[~unsure])
     for i in range(n):
         result = simulate(scenario, seed, replication=i)
         for k, row in enumerate(result.activities[:len(scenario.activities)]):

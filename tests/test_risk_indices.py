@@ -151,6 +151,21 @@ def test_the_indices_come_from_the_first_runs_and_leave_the_rest_to_any_engine()
     assert risk_summary(result) == risk_summary(alone)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_indices_from_the_workers_equal_those_of_whole_runs(jobs: int) -> None:
+    # KAZIND-21 (event engine: groups, resources, injects, working days): the chains
+    # walked where the runs are give the same sums as the whole runs walked here
+    scenario = load_scenario(Path(__file__).parents[1] / "scenarios" / "kazind21.yaml")
+    ix = ensemble_with_indices(scenario, 24, seed=3, jobs=jobs, chunk=5)[1]
+    whole = IndexStats.of(scenario)
+    whole.add_runs(simulate(scenario, 3, replication=i) for i in range(24))
+    assert ix.n == whole.n == 24
+    assert ix.critical.tolist() == whole.critical.tolist()
+    assert ix.critical.sum() > 0
+    assert ix.phase_end == whole.phase_end and ix.duration == whole.duration
+    assert ix.cruciality() == whole.cruciality() and ix.ssi() == whole.ssi()
+
+
 def test_mc_says_when_the_indices_rest_on_fewer_runs(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     from sim.cli import main

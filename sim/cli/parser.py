@@ -99,9 +99,9 @@ def _ensembles(sub: Subparsers) -> None:
     p.add_argument("--precision", type=float, default=1.0, metavar="HOURS",
                    help="target 95%% CI half-width of the mean end time (default 1 h)")
     add_until_precision_option(p)
-    p.add_argument("--index-runs", type=int, default=1000, metavar="N",
-                   help="schedule-risk indices from the first N replications, which run on "
-                   "the event engine for their logs (default 1000; fewer: faster)")
+    p.add_argument("--index-runs", type=int, default=None, metavar="N",
+                   help="schedule-risk indices from the first N replications only "
+                   "(default: all of them; fewer: a little faster)")
     p.add_argument("--drivers", action="store_true",
                    help="also measure drivers: one unit more or less of each resource and "
                    "group, each inject removed (paired runs; see `tabletop drivers`)")

@@ -9,6 +9,8 @@ order of their records; the replication is then left to the event engine (``unsu
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -16,6 +18,62 @@ from sim.engine.batch import BatchSchedule
 from sim.ensemble.criticality import EPS as CHAIN_EPS
 from sim.ensemble.layout import Layout
 from sim.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class _Net:
+    """The walk's view of a batch: the network and the replications' times."""
+
+    preds: list[list[tuple[int, float]]]
+    share: list[list[int]]
+    order: list[int]
+    finish: NDArray[np.float64]  # [replication, activity]
+    start: NDArray[np.float64]
+    ready: NDArray[np.float64]
+    paused: list[list[NDArray[np.float64]]]  # [activity]: pause times, per replication
+
+    @classmethod
+    def of(cls, scenario: Scenario, layout: Layout, sched: BatchSchedule) -> _Net:
+        ctx = layout.chain
+        assert ctx is not None
+        ids, index = layout.activities, layout.index
+        acts = sched.activities
+        return cls(
+            preds=[[(index[p], lag) for p, lag in ctx.predecessors.get(a, ()) if p in index]
+                   for a in ids],
+            share=[[j for j, b in enumerate(ids)
+                    if j != i and not ctx.uses[a].isdisjoint(ctx.uses[b])]
+                   for i, a in enumerate(ids)],
+            order=[a.order for a in scenario.activities],
+            finish=np.stack([a.finish for a in acts], axis=1),
+            start=np.stack([a.start for a in acts], axis=1),
+            ready=np.stack([a.ready for a in acts], axis=1),
+            paused=[list(a.paused) for a in acts])
+
+    def last_of(self, members: NDArray[np.bool_]) -> NDArray[np.intp]:
+        """Per replication, the one of ``members`` (a mask of activities) that finished
+        last, the first written on a tie: where the walk back starts."""
+        finish = np.where(members[None, :], self.finish, -np.inf)
+        last = finish.max(axis=1)
+        tie_order = np.where(finish == last[:, None], np.array(self.order)[None, :],
+                             np.iinfo(np.int64).max)
+        first: NDArray[np.intp] = np.argmin(tie_order, axis=1)
+        return first
+
+    def walk(self, first: NDArray[np.intp]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """The chains from ``first`` (an activity per replication) as a [replication,
+        activity] mask, and where the walk could not be sure."""
+        members, alone = _together(self, first)
+        unsure = np.zeros(len(first), dtype=bool)
+        for r in np.flatnonzero(alone).tolist():
+            pauses = [np.stack(p)[:, r].tolist() if p else [] for p in self.paused]
+            chain = _walk(self.finish[r].tolist(), self.start[r].tolist(),
+                          self.ready[r].tolist(), self.preds, self.share, self.order, pauses,
+                          int(first[r]))
+            unsure[r] = chain is None
+            members[r] = False
+            members[r, chain or []] = True
+        return members, unsure
 
 
 def chains(scenario: Scenario, layout: Layout,
@@ -27,53 +85,51 @@ def chains(scenario: Scenario, layout: Layout,
     chain reaches an activity that waited and shares a group or resource with others is
     walked on its own (:func:`_walk`), as :func:`critical_chain` does.
     """
-    acts = sched.activities
     n = sched.stop - sched.start
-    if not acts:
+    if not sched.activities:
         return [frozenset()] * n, np.zeros(n, dtype=bool)
-    ctx = layout.chain
-    assert ctx is not None
-    ids, index = layout.activities, layout.index
-    preds = [[(index[p], lag) for p, lag in ctx.predecessors.get(a, ()) if p in index]
-             for a in ids]
-    share = [[j for j, b in enumerate(ids) if j != i and not ctx.uses[a].isdisjoint(ctx.uses[b])]
-             for i, a in enumerate(ids)]
-    order = [a.order for a in scenario.activities]
-    finish = np.stack([a.finish for a in acts], axis=1)
-    start = np.stack([a.start for a in acts], axis=1)
-    ready = np.stack([a.ready for a in acts], axis=1)
-    members, alone = _together(finish, start, ready, preds, share, order)
+    net = _Net.of(scenario, layout, sched)
+    members, unsure = net.walk(net.last_of(np.ones(len(layout.activities), dtype=bool)))
     rows, cols = np.nonzero(members)
     cuts = np.searchsorted(rows, np.arange(1, n))
-    out = [frozenset(c) for c in np.split(cols, cuts)]
-    unsure = np.zeros(n, dtype=bool)
-    for r in np.flatnonzero(alone).tolist():
-        pauses = [np.stack(a.paused, axis=1)[r].tolist() if a.paused else [] for a in acts]
-        chain = _walk(finish[r].tolist(), start[r].tolist(), ready[r].tolist(), preds, share,
-                      order, pauses)
-        unsure[r] = chain is None
-        out[r] = frozenset(chain or ())
+    return [frozenset(c) for c in np.split(cols, cuts)], unsure
+
+
+def phase_chain_masks(scenario: Scenario, layout: Layout, sched: BatchSchedule,
+                      count: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """For the first ``count`` replications, each phase's chain
+    (:func:`~sim.ensemble.criticality.phase_chains`) as a [replication, phase, activity]
+    mask, and where the walk could not be sure."""
+    out = np.zeros((count, len(layout.phases), len(layout.activities)), dtype=bool)
+    unsure = np.zeros(count, dtype=bool)
+    if not count or not sched.activities:
+        return out, unsure
+    net = _Net.of(scenario, layout, sched)
+    net = replace(net, finish=net.finish[:count], start=net.start[:count],
+                  ready=net.ready[:count])
+    phase_of = np.array([a.phase for a in scenario.activities])
+    for k, pid in enumerate(layout.phases):
+        members = phase_of == pid
+        if members.any():
+            out[:, k], doubt = net.walk(net.last_of(members))
+            unsure |= doubt
     return out, unsure
 
 
-def _together(finish: NDArray[np.float64], start: NDArray[np.float64],
-              ready: NDArray[np.float64], preds: list[list[tuple[int, float]]],
-              share: list[list[int]],
-              order: list[int]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+def _together(net: _Net, first: NDArray[np.intp]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """The chains of all replications stepping back through dependencies at once:
     (members [replication, activity], replications left to walk alone)."""
+    finish, start, ready = net.finish, net.start, net.ready
     n, count = finish.shape
-    width = max(1, max(len(p) for p in preds))
+    width = max(1, max(len(p) for p in net.preds))
     pred = np.full((count, width), -1)
     lag = np.zeros((count, width))
-    for i, own in enumerate(preds):
+    for i, own in enumerate(net.preds):
         for k, (j, hours) in enumerate(own):
             pred[i, k], lag[i, k] = j, hours
-    shares = np.array([bool(s) for s in share])
+    shares = np.array([bool(s) for s in net.share])
     rows = np.arange(n)
-    last = finish.max(axis=1)
-    tie_order = np.where(finish == last[:, None], np.array(order)[None, :], np.iinfo(np.int64).max)
-    current = np.argmin(tie_order, axis=1)
+    current = first.copy()
     members = np.zeros((n, count), dtype=bool)
     members[rows, current] = True
     alone = np.zeros(n, dtype=bool)
@@ -99,9 +155,7 @@ def _together(finish: NDArray[np.float64], start: NDArray[np.float64],
 
 def _walk(ends: list[float], starts: list[float], readies: list[float],
           preds: list[list[tuple[int, float]]], share: list[list[int]], order: list[int],
-          pauses: list[list[float]]) -> list[int] | None:
-    last = max(ends)
-    current = min((k for k, e in enumerate(ends) if e == last), key=lambda k: order[k])
+          pauses: list[list[float]], current: int) -> list[int] | None:
     chain = [current]
     seen = {current}
     while True:

@@ -18,33 +18,40 @@ from numpy.typing import NDArray
 from sim.core.timefmt import EPS
 from sim.engine import default_time_cap, simulate
 from sim.engine.batch import ActivityArrays, BatchSchedule, Graph, batch_schedule
-from sim.ensemble.batch_chain import chains
+from sim.ensemble.batch_chain import chains, phase_chain_masks
 from sim.ensemble.layout import Layout
-from sim.ensemble.records import Packed, pack, record_of
+from sim.ensemble.records import Packed, critical_array, pack, record_of
 from sim.scenario.model import Scenario
 
 Floats = NDArray[np.float64]
 
 
 def batch_chunk(scenario: Scenario, seed: int, start: int, stop: int, keep: int,
-                layout: Layout) -> Packed:
+                layout: Layout, indexed: int = 0) -> Packed:
     """Replications ``start..stop-1`` (the scenario must be eligible: see
-    :func:`sim.engine.batch.batch_verdict`)."""
+    :func:`sim.engine.batch.batch_verdict`); those below ``indexed`` with their phase
+    chains."""
     graph = Graph.of(scenario)
     assert graph is not None, "an eligible scenario has an order"
     sched = batch_schedule(scenario, graph, seed, start, stop, default_time_cap(scenario))
     values = _values(scenario, layout, sched)
     critical, unsure = chains(scenario, layout, sched)
+    count = max(0, min(indexed, stop) - start)
+    phase_critical, phase_unsure = phase_chain_masks(scenario, layout, sched, count)
     redo = sched.uncertain | unsure
+    redo[:count] |= phase_unsure
     redo[: max(0, min(keep, stop) - start)] = True
     full: list[object] = [None] * (stop - start)
     for k in np.flatnonzero(redo).tolist():
         i = start + k
-        rec = record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep)
+        rec = record_of(simulate(scenario, seed, replication=i), layout, keep=i < keep,
+                        chains=k < count)
         values[k] = pack([rec], layout).values[0]
         critical[k], full[k] = rec.critical, rec.full
+        if k < count:
+            phase_critical[k] = critical_array([rec.phase_critical], layout)[0]
     return Packed(values, tuple(range(start, stop)), tuple(critical),
-                  tuple(full))  # type: ignore[arg-type]
+                  tuple(full), phase_critical)  # type: ignore[arg-type]
 
 
 def _values(scenario: Scenario, layout: Layout, sched: BatchSchedule) -> Floats:

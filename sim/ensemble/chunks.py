@@ -14,17 +14,21 @@ from sim.scenario.model import Scenario
 
 
 def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
-              keep: int = 0, layout: Layout | None = None, engine: str = "event") -> Packed:
+              keep: int = 0, layout: Layout | None = None, engine: str = "event",
+              indexed: int = 0) -> Packed:
     """Replications ``start..stop-1`` (a unit of work for any executor).
 
     ``layout``: :meth:`Layout.of` the scenario, when the caller keeps it between chunks.
     ``engine``: ``"event"``, or ``"batch"`` for a scenario the batch engine is exact for
     (:func:`sim.engine.batch.batch_verdict`): the same numbers, all at once.
+    Replications below ``keep`` come back whole; those below ``indexed`` with each
+    phase's critical chain (``Packed.phase_critical``), worked out here, where the
+    run's event log is, so that only the chains cross to the caller.
     """
     if layout is None:
         layout = Layout.of(scenario)
     if engine == "batch":
-        return batch_chunk(scenario, seed, start, stop, keep, layout)
+        return batch_chunk(scenario, seed, start, stop, keep, layout, indexed)
     draws = Draws(seed, start, stop)
     given = chunk_durations(scenario, draws)
     fates = chunk_fates(scenario, draws)
@@ -32,7 +36,7 @@ def run_chunk(scenario: Scenario, seed: int, start: int, stop: int,
         return pack([record_of(simulate(scenario, seed, replication=i,
                                         durations=given[i - start], injects=fates[i - start],
                                         lean=i >= keep),
-                               layout, keep=i < keep)
+                               layout, keep=i < keep, chains=i < indexed)
                      for i in range(start, stop)], layout)
 
 

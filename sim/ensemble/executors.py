@@ -34,7 +34,8 @@ class Executor(Protocol):
     workers: int
 
     def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-                   keep: int, *, engine: str = "event") -> Iterator[Outcome]: ...
+                   keep: int, *, engine: str = "event",
+                   indexed: int = 0) -> Iterator[Outcome]: ...
 
 
 class LocalExecutor:
@@ -48,17 +49,18 @@ class LocalExecutor:
         self.name = "local" if jobs == 1 else "process-pool"
 
     def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-                   keep: int, *, engine: str = "event") -> Iterator[Outcome]:
+                   keep: int, *, engine: str = "event",
+                   indexed: int = 0) -> Iterator[Outcome]:
         if self.workers == 1:
             layout = Layout.of(scenario)
             for start, stop in chunks:
                 yield (start, stop), run_chunk(scenario, seed, start, stop, keep, layout,
-                                               engine)
+                                               engine, indexed)
             return
-        yield from self._pool(scenario, seed, chunks, keep, engine)
+        yield from self._pool(scenario, seed, chunks, keep, engine, indexed)
 
     def _pool(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-              keep: int, engine: str = "event") -> Iterator[Outcome]:
+              keep: int, engine: str = "event", indexed: int = 0) -> Iterator[Outcome]:
         """Chunks in order, at most ``4 * workers`` in flight.
 
         When a worker dies, the pool is replaced and the chunks that were in flight
@@ -80,7 +82,7 @@ class LocalExecutor:
                 while todo and len(running) < window:
                     c = todo.popleft()
                     running.append((c, pool.submit(_worker_chunk, seed, c[0], c[1], keep,
-                                                              engine)))
+                                                              engine, indexed)))
                 chunk, future = running.popleft()
                 try:
                     records = future.result()
@@ -111,11 +113,12 @@ def _take_scenario(scenario: Scenario) -> None:
     _worker = (scenario, Layout.of(scenario))
 
 
-def _worker_chunk(seed: int, start: int, stop: int, keep: int, engine: str = "event") -> Packed:
+def _worker_chunk(seed: int, start: int, stop: int, keep: int, engine: str = "event",
+                  indexed: int = 0) -> Packed:
     """:func:`run_chunk` in a pool worker, on the scenario it was given when it started."""
     assert _worker is not None, "a pool worker runs chunks only after _take_scenario"
     scenario, layout = _worker
-    return run_chunk(scenario, seed, start, stop, keep, layout, engine)
+    return run_chunk(scenario, seed, start, stop, keep, layout, engine, indexed)
 
 
 class DaskExecutor:
@@ -152,7 +155,8 @@ class DaskExecutor:
         self.name = f"dask {address}"
 
     def map_chunks(self, scenario: Scenario, seed: int, chunks: Sequence[Chunk],
-                   keep: int, *, engine: str = "event") -> Iterator[Outcome]:
+                   keep: int, *, engine: str = "event",
+                   indexed: int = 0) -> Iterator[Outcome]:
         scattered = self.client.scatter(scenario, broadcast=True)
         window = 4 * self.workers
         todo = deque(chunks)
@@ -161,7 +165,7 @@ class DaskExecutor:
             while todo and len(running) < window:
                 c = todo.popleft()
                 running.append((c, self.client.submit(
-                    run_chunk, scattered, seed, c[0], c[1], keep, None, engine,
+                    run_chunk, scattered, seed, c[0], c[1], keep, None, engine, indexed,
                     retries=self.retries, pure=False)))
             chunk, future = running.popleft()
             try:

@@ -30,11 +30,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.ensemble.correlation import RankCorrelation
 from sim.ensemble.criticality import ChainContext, phase_chains
+from sim.ensemble.layout import Layout
 from sim.ensemble.moments import Moments, Proportion, z_value
 from sim.ensemble.quantiles import Quantiles
+from sim.ensemble.records import Packed
 from sim.results.result import RunResult
 from sim.scenario.model import Scenario
 
@@ -68,7 +71,8 @@ class IndexStats:
     phase_of: tuple[tuple[str, str], ...] = ()  # (activity, its phase)
     context: ChainContext | None = None
     n: int = 0
-    critical: list[list[int]] = field(default_factory=list)  # [phase][activity]
+    critical: NDArray[np.int64] = field(  # [phase, activity]
+        default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     phase_end: list[Moments] = field(default_factory=list)
     phase_end_q: list[Quantiles] = field(default_factory=list)  # for the merge bias (P50)
     duration: list[Moments] = field(default_factory=list)  # [random activity]
@@ -86,7 +90,7 @@ class IndexStats:
             context=ChainContext.of(scenario))
 
     def __post_init__(self) -> None:
-        self.critical = [[0] * len(self.activities) for _ in self.phases]
+        self.critical = np.zeros((len(self.phases), len(self.activities)), dtype=np.int64)
         self.phase_end = [Moments() for _ in self.phases]
         self.phase_end_q = [Quantiles(bins=500) for _ in self.phases]
         self.duration = [Moments() for _ in self.random]
@@ -96,39 +100,56 @@ class IndexStats:
         self.ranks = [RankCorrelation(len(m)) for m in self.members]
         self._act = {a: i for i, a in enumerate(self.activities)}
 
+    def add_packed(self, packed: Packed, layout: Layout) -> None:
+        """Fold in a chunk's runs that carry their phase chains (``Packed.phase_critical``:
+        the leading ones), in replication order: the same sums as :meth:`add_runs` on
+        those runs, from what crossed from the workers instead of whole runs."""
+        chained = packed.phase_critical
+        if chained is None or not len(chained):
+            return
+        count = len(chained)
+        self.n += count
+        self.critical += chained.sum(axis=0)
+        c = layout.columns
+        ends = packed.values[:count, c.phase_end]
+        draws = packed.values[:count, c.inputs][:, :len(self.random)]
+        self._fold(ends, draws)
+
+    def _fold(self, ends: NDArray[np.float64], draws: NDArray[np.float64]) -> None:
+        """The moments, sketches and rank correlations of ``ends`` [run, phase] and
+        ``draws`` [run, random activity] (NaN: unfinished, or not drawn)."""
+        for k, (m, q) in enumerate(zip(self.phase_end, self.phase_end_q, strict=True)):
+            column = ends[:, k]
+            finished = column[~np.isnan(column)].tolist()
+            m.add_many(finished)
+            q.add_many(finished)
+        for k, m in enumerate(self.duration):
+            column = draws[:, k]
+            m.add_many(column[~np.isnan(column)].tolist())
+        if not self.ranks or not len(ends):
+            return
+        for k, rank in enumerate(self.ranks):
+            done = ~np.isnan(ends[:, k])  # runs that finished the phase
+            if done.any() and self.members[k]:
+                rank.add_rows(draws[done][:, self.members[k]], ends[done, k].tolist())
+
     def add_runs(self, results: Iterable[RunResult]) -> None:
-        """Fold runs in, in replication order."""
+        """Fold whole runs in, in replication order (their chains walked here)."""
         ends: list[list[float]] = []
         draws: list[list[float]] = []
         for result in results:
             self.n += 1
             chains = phase_chains(result, self.context)
             for k, pid in enumerate(self.phases):
-                counts = self.critical[k]
                 for aid in chains.get(pid, ()):
                     i = self._act.get(aid)
                     if i is not None:
-                        counts[i] += 1
-            row_end = [_end(result, pid) for pid in self.phases]
+                        self.critical[k, i] += 1
+            ends.append([_end(result, pid) for pid in self.phases])
             drawn: dict[str, float] = result.extra.get("draws", {})
-            row_draws = [drawn.get(a, math.nan) for a in self.random]
-            for m, q, x in zip(self.phase_end, self.phase_end_q, row_end, strict=True):
-                if not math.isnan(x):
-                    m.add(x)
-                    q.add(x)
-            for m, x in zip(self.duration, row_draws, strict=True):
-                if not math.isnan(x):
-                    m.add(x)
-            ends.append(row_end)
-            draws.append(row_draws)
-        if self.ranks and ends:
-            end_array = np.array(ends, dtype=float)
-            draw_array = np.array(draws, dtype=float)
-            for k, rank in enumerate(self.ranks):
-                done = ~np.isnan(end_array[:, k])  # runs that finished the phase
-                if done.any() and self.members[k]:
-                    rank.add_rows(draw_array[done][:, self.members[k]],
-                                  end_array[done, k].tolist())
+            draws.append([drawn.get(a, math.nan) for a in self.random])
+        self._fold(np.array(ends, dtype=float).reshape(len(ends), len(self.phases)),
+                   np.array(draws, dtype=float).reshape(len(draws), len(self.random)))
 
     # -------------------------------------------------------- answers
 
@@ -137,7 +158,7 @@ class IndexStats:
         out = []
         for k, pid in enumerate(self.phases):
             for i, aid in enumerate(self.activities):
-                hits = self.critical[k][i]
+                hits = int(self.critical[k, i])
                 if hits:
                     share = Proportion(hits, self.n)
                     lo, hi = share.ci(confidence)  # Wilson can miss 0 or 1 by rounding

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.ensemble.criticality import critical_chain
+from sim.ensemble.criticality import critical_chain, phase_chains
 from sim.ensemble.layout import Layout
 from sim.results.result import RunResult
 
@@ -31,14 +31,18 @@ class Record:
     util_by_day: tuple[tuple[float, ...], ...]  # [resource][day]
     inputs: tuple[float, ...]
     full: RunResult | None = None  # kept only for the first K runs
+    # [phase]: indices of the activities on the chain that set its end (the risk
+    # indices' input, made where the run is), for the first runs only
+    phase_critical: tuple[frozenset[int], ...] | None = None
 
 
 def _nan(x: float | None) -> float:
     return math.nan if x is None else x
 
 
-def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Record:
-    """Reduce a run to its record."""
+def record_of(result: RunResult, layout: Layout, *, keep: bool = False,
+              chains: bool = False) -> Record:
+    """Reduce a run to its record (with each phase's critical chain if ``chains``)."""
     phases = result.phases
     index = layout.index
     chain = critical_chain(result, layout.chain)
@@ -57,7 +61,17 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False) -> Recor
         util_by_day=daily_utilisation(result, layout),
         inputs=_inputs(result, layout),
         full=result if keep else None,
+        phase_critical=phase_critical(result, layout) if chains else None,
     )
+
+
+def phase_critical(result: RunResult, layout: Layout) -> tuple[frozenset[int], ...]:
+    """Per phase of ``layout``, the scenario's activities on the chain that set its end
+    (:func:`~sim.ensemble.criticality.phase_chains`; empty for a phase not finished)."""
+    found = phase_chains(result, layout.chain)
+    index = layout.index
+    return tuple(frozenset(index[a] for a in found.get(p, ()) if a in index)
+                 for p in layout.phases)
 
 
 def _activity_ends(result: RunResult, layout: Layout) -> tuple[float, ...]:
@@ -104,6 +118,9 @@ class Packed:
     index: tuple[int, ...]
     critical: tuple[frozenset[int], ...]
     full: tuple[RunResult | None, ...]
+    # [run, phase, activity]: on the chain that set the phase's end, for the chunk's
+    # first runs (as many as asked for: see run_chunk's ``indexed``)
+    phase_critical: NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.index)
@@ -136,4 +153,17 @@ def pack(records: Sequence[Record], layout: Layout) -> Packed:
             for rec in records]
     values = np.array(rows, dtype=float).reshape(len(rows), layout.columns.width)
     return Packed(values, tuple(rec.index for rec in records),
-                  tuple(rec.critical for rec in records), tuple(rec.full for rec in records))
+                  tuple(rec.critical for rec in records), tuple(rec.full for rec in records),
+                  critical_array([rec.phase_critical for rec in records], layout))
+
+
+def critical_array(chains: Sequence[tuple[frozenset[int], ...] | None],
+                   layout: Layout) -> NDArray[np.bool_]:
+    """Runs' phase chains as one [run, phase, activity] array: the leading runs that
+    have them (those past the first without are not indexed)."""
+    count = next((k for k, c in enumerate(chains) if c is None), len(chains))
+    out = np.zeros((count, len(layout.phases), len(layout.activities)), dtype=bool)
+    for k in range(count):
+        for p, members in enumerate(chains[k] or ()):
+            out[k, p, list(members)] = True
+    return out

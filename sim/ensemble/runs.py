@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from sim.ensemble.aggregate import EnsembleStats
@@ -32,10 +31,9 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
     completed replications to have after the next round (e.g. a ``PrecisionTarget``);
     they stop when it asks for no more, or at ``n``. Replication ``i`` is the same
     whatever the rounds: stopping at ``m`` gives the figures of ``ensemble(scenario, m)``.
-    ``observe`` is given every chunk with the first ``observe_runs`` runs (all by
-    default) whole, with their event logs, for analyses the compact records cannot
-    serve; those runs come from the event engine (the batch engine keeps no log) and
-    are dropped after it (but the first ``keep``), so the statistics are the same.
+    ``observe`` is given every chunk, in replication order, with each phase's critical
+    chain (``Packed.phase_critical``) of the first ``observe_runs`` runs (all by
+    default), worked out where the runs are (by either engine), for the risk indices.
     """
     if n < 1:
         raise ValueError("an ensemble needs at least one replication")
@@ -48,16 +46,16 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
     missing: list[int] = []
     done = 0
     target = n if until is None else min(n, until(stats))
-    whole = keep if observe is None else max(keep, min(n, observe_runs or n))
+    indexed = 0 if observe is None else min(n, observe_runs or n)
     while done < target:
         plan = [(done + a, done + b) for a, b in chunks_for(target - done, runner.workers,
                                                             chunk)]
-        for (start, stop), records in runner.map_chunks(scenario, run_seed, plan, whole,
-                                                          engine=choice.name):
+        for (start, stop), records in runner.map_chunks(scenario, run_seed, plan, keep,
+                                                          engine=choice.name, indexed=indexed):
             if records is None:
                 missing.extend(range(start, stop))
             else:
-                stats.add_all(records if observe is None else _observed(records, observe, keep))
+                _fold(stats, records, observe)
             done += stop - start
             if progress is not None:
                 progress(done, n)
@@ -68,8 +66,9 @@ def ensemble(scenario: Scenario, n: int, *, seed: int | None = None, jobs: int =
                           engine_reason=choice.reason)
 
 
-def _observed(records: Packed, observe: Callable[[Packed], None], keep: int) -> Packed:
-    """The chunk shown to ``observe``, then without the whole runs past the first ``keep``."""
-    observe(records)
-    return replace(records, full=tuple(r if i < keep else None
-                                       for i, r in zip(records.index, records.full, strict=True)))
+
+def _fold(stats: EnsembleStats, records: Packed,
+          observe: Callable[[Packed], None] | None) -> None:
+    stats.add_all(records)
+    if observe is not None:
+        observe(records)

@@ -41,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     if args.keep < 0:
         raise UsageError("--keep must be >= 0")
-    if args.index_runs < 1:
+    if args.index_runs is not None and args.index_runs < 1:
         raise UsageError(f"--index-runs must be at least 1 (got {args.index_runs})")
     target = _precision_target(args)
     scenario, text, source = load_scenario_arg(args.file, args.set)
