@@ -237,10 +237,11 @@ def test_common_random_numbers_tighten_the_difference() -> None:
 # ------------------------------------------------------------ executors
 
 
-def _crash_on_chunk_ten(scenario, seed, start, stop, keep=0, layout=None, engine="event"):  # type: ignore[no-untyped-def]
+def _crash_on_chunk_ten(scenario, seed, start, stop, keep=0, layout=None, engine="event",  # type: ignore[no-untyped-def]
+                        indexed=0):
     if start == 10:
         os._exit(3)  # a worker dies
-    return run_chunk(scenario, seed, start, stop, keep, layout, engine)
+    return run_chunk(scenario, seed, start, stop, keep, layout, engine, indexed)
 
 
 def test_a_dead_worker_is_retried_and_the_missing_replications_reported(
