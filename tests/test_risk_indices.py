@@ -11,7 +11,7 @@ import pytest
 from sim.cli.commands.drivers_view import index_lines
 from sim.engine import simulate
 from sim.ensemble import ensemble
-from sim.ensemble.criticality import phase_chains
+from sim.ensemble.criticality import ChainContext, both_chains, critical_chain, phase_chains
 from sim.ensemble.indexed import ensemble_with_indices
 from sim.ensemble.indices import Index, IndexStats
 from sim.ensemble.risk import risk_summary
@@ -164,6 +164,19 @@ def test_indices_from_the_workers_equal_those_of_whole_runs(jobs: int) -> None:
     assert ix.critical.sum() > 0
     assert ix.phase_end == whole.phase_end and ix.duration == whole.duration
     assert ix.cruciality() == whole.cruciality() and ix.ssi() == whole.ssi()
+
+
+def test_one_walk_per_phase_gives_the_critical_chain_too() -> None:
+    scenario = load_scenario(Path(__file__).parents[1] / "scenarios" / "kazind21.yaml")
+    ctx = ChainContext.of(scenario)
+    differ = 0
+    for i in range(12):
+        result = simulate(scenario, 4, replication=i)
+        chain, found = both_chains(result, ctx)
+        assert chain == critical_chain(result, ctx) and chain
+        assert found == phase_chains(result, ctx)
+        differ += any(c != chain for c in found.values())
+    assert differ  # the phases' chains are not all the programme's
 
 
 def test_mc_says_when_the_indices_rest_on_fewer_runs(tmp_path: Path,

@@ -57,16 +57,9 @@ def critical_chain(result: RunResult, context: ChainContext | None = None) -> li
     released by a phase start, a ``not_before`` or time 0. ``context`` (from
     :meth:`ChainContext.of`) saves working out the scenario's structure again.
     """
-    rows = {r.id: r for r in result.activities}
-    ends = [r.end_h for r in result.activities if r.end_h is not None]
-    if not ends:
-        return []
-    last = max(ends)
-    finished = [r for r in result.activities if r.end_h == last]  # usually one
     ctx = context if context is not None else ChainContext.of(result.scenario)
-    order = ctx.order
-    current = max(finished, key=lambda r: (r.end_h or 0.0, -order.get(r.id, 0))).id
-    return chain_from(result, current, ctx, rows)
+    current = _last_finished(result, ctx)
+    return [] if current is None else chain_from(result, current.id, ctx)
 
 
 def phase_chains(result: RunResult, context: ChainContext | None = None) -> dict[str, list[str]]:
@@ -74,6 +67,32 @@ def phase_chains(result: RunResult, context: ChainContext | None = None) -> dict
     :func:`critical_chain`) from the phase's activity that finished last."""
     ctx = context if context is not None else ChainContext.of(result.scenario)
     rows = {r.id: r for r in result.activities}
+    return {phase: chain_from(result, row.id, ctx, rows)
+            for phase, row in _last_by_phase(result, ctx).items()}
+
+
+def both_chains(result: RunResult,
+                context: ChainContext) -> tuple[list[str], dict[str, list[str]]]:
+    """:func:`critical_chain` and :func:`phase_chains` with one walk each: the
+    activity that finished last is also the last of its phase (the first such in the
+    same order), so the critical chain is that phase's chain."""
+    found = phase_chains(result, context)
+    current = _last_finished(result, context)
+    return ([] if current is None else found[current.phase]), found
+
+
+def _last_finished(result: RunResult, ctx: ChainContext) -> ActivityRow | None:
+    """The activity that finished last (on a tie, the first in dispatch order)."""
+    ends = [r.end_h for r in result.activities if r.end_h is not None]
+    if not ends:
+        return None
+    last = max(ends)
+    finished = [r for r in result.activities if r.end_h == last]  # usually one
+    order = ctx.order
+    return max(finished, key=lambda r: (r.end_h or 0.0, -order.get(r.id, 0)))
+
+
+def _last_by_phase(result: RunResult, ctx: ChainContext) -> dict[str, ActivityRow]:
     last: dict[str, ActivityRow] = {}
     for r in result.activities:
         if r.end_h is None:
@@ -82,7 +101,7 @@ def phase_chains(result: RunResult, context: ChainContext | None = None) -> dict
         if best is None or (r.end_h, -ctx.order.get(r.id, 0)) > (
                 best.end_h or 0.0, -ctx.order.get(best.id, 0)):
             last[r.phase] = r
-    return {phase: chain_from(result, row.id, ctx, rows) for phase, row in last.items()}
+    return last
 
 
 def chain_from(result: RunResult, start: str, ctx: ChainContext,

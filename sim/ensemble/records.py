@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.ensemble.criticality import critical_chain, phase_chains
+from sim.ensemble.criticality import ChainContext, both_chains, critical_chain
 from sim.ensemble.layout import Layout
 from sim.results.result import RunResult
 
@@ -45,7 +45,8 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False,
     """Reduce a run to its record (with each phase's critical chain if ``chains``)."""
     phases = result.phases
     index = layout.index
-    chain = critical_chain(result, layout.chain)
+    ctx = layout.chain if layout.chain is not None else ChainContext.of(result.scenario)
+    chain, found = both_chains(result, ctx) if chains else (critical_chain(result, ctx), {})
     return Record(
         index=result.replication,
         end_h=result.end_h,
@@ -61,17 +62,9 @@ def record_of(result: RunResult, layout: Layout, *, keep: bool = False,
         util_by_day=daily_utilisation(result, layout),
         inputs=_inputs(result, layout),
         full=result if keep else None,
-        phase_critical=phase_critical(result, layout) if chains else None,
+        phase_critical=tuple(frozenset(index[a] for a in found.get(p, ()) if a in index)
+                             for p in layout.phases) if chains else None,
     )
-
-
-def phase_critical(result: RunResult, layout: Layout) -> tuple[frozenset[int], ...]:
-    """Per phase of ``layout``, the scenario's activities on the chain that set its end
-    (:func:`~sim.ensemble.criticality.phase_chains`; empty for a phase not finished)."""
-    found = phase_chains(result, layout.chain)
-    index = layout.index
-    return tuple(frozenset(index[a] for a in found.get(p, ()) if a in index)
-                 for p in layout.phases)
 
 
 def _activity_ends(result: RunResult, layout: Layout) -> tuple[float, ...]:
