@@ -31,6 +31,7 @@ from sim.engine.batch.philox import first_block, replication_keys, unit
 from sim.ensemble import Layout, ensemble, run_chunk
 from sim.ensemble.batch_chain import phase_chain_masks
 from sim.ensemble.engines import EngineError, choose_engine
+from sim.ensemble.indexed import ensemble_with_indices
 from sim.scenario.model import Scenario
 from sim.scenario.synth import contention_tree, scenario_yaml, synth_tree
 
@@ -279,14 +280,18 @@ def test_a_dask_cluster_runs_the_batch_engine_with_the_same_numbers() -> None:
     from sim.ensemble.executors import DaskExecutor
 
     scenario = load_scenario(MILESTONES_AND_SPLITS)
-    event = ensemble(scenario, 30, seed=5, engine="event")
+    event, event_ix = ensemble_with_indices(scenario, 30, seed=5, engine="event")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                       dashboard_address=":0") as cluster:
         executor = DaskExecutor(cluster.scheduler_address)
         try:
-            remote = ensemble(scenario, 30, seed=5, executor=executor, chunk=8)
+            remote, remote_ix = ensemble_with_indices(scenario, 30, seed=5,
+                                                      executor=executor, chunk=8)
         finally:
             executor.close()
     assert (remote.engine, remote.executor[:4]) == ("batch", "dask")
     assert remote.stats.end.mean == event.stats.end.mean
     assert remote.stats.criticality() == event.stats.criticality()
+    assert remote_ix.n == event_ix.n == 30  # the risk indices too, walked on the arrays
+    assert remote_ix.critical.tolist() == event_ix.critical.tolist()
+    assert remote_ix.criticality() == event_ix.criticality()
