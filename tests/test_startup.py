@@ -54,3 +54,22 @@ def test_one_blas_thread_unless_the_environment_says(
     assert main(["validate", str(WEEK)]) == 0
     assert os.environ["OPENBLAS_NUM_THREADS"] == "3"
     capsys.readouterr()
+
+
+def test_the_console_script_freezes_what_is_left_and_main_does_not(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = ("import gc, sys\n"
+            f"sys.argv = ['tabletop', 'validate', {str(WEEK)!r}]\n"
+            "from sim.cli import console\n"
+            "status = console()\n"
+            "print('status', status, 'frozen', gc.get_freeze_count() > 10_000)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.splitlines()[-1] == "status 0 frozen True"
+    assert "training_week.yaml" in done.stdout  # the command ran: validate's line
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert main(["validate", str(WEEK)]) == 0  # in-process: the caller goes on
+    assert gc.get_freeze_count() == frozen
+    capsys.readouterr()
