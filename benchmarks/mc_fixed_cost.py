@@ -51,6 +51,8 @@ MEASURE = (
     "sys.stderr.write(done.stderr.decode()[-2000:] if done.returncode else '')\n"
 )
 IMPORTS = "import sim.cli.main, sim.cli.commands.mc"
+# --via-main: the command through sim.cli.main.main, as trees before sim.cli.console ran
+VIA_MAIN = [PYTHON, "-c", "import sys; from sim.cli.main import main; sys.exit(main())"]
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -101,8 +103,9 @@ def environment(pyc: bool, work: Path) -> tuple[dict[str, str], str]:
     return env, "a bytecode cache (PYTHONPYCACHEPREFIX, warmed once)"
 
 
-def commands(scenario: Path, n: int, env: dict[str, str], repeat: int, work: Path) -> None:
-    base = [TABLETOP, "mc", str(scenario), "-n", str(n), "-j", "1"]
+def commands(scenario: Path, n: int, env: dict[str, str], repeat: int, work: Path,
+             via_main: bool) -> None:
+    base = [*(VIA_MAIN if via_main else [TABLETOP]), "mc", str(scenario), "-n", str(n), "-j", "1"]
     for label, extra in (("charts + report", []), ("--no-charts", ["--no-charts"]),
                          ("--index-runs 1, charts + report", ["--index-runs", "1"]),
                          ("--index-runs 1 --no-charts", ["--index-runs", "1", "--no-charts"])):
@@ -158,11 +161,17 @@ def main() -> int:
     parser.add_argument("--pyc", action="store_true",
                         help="run with a bytecode cache in a temporary PYTHONPYCACHEPREFIX")
     parser.add_argument("--no-kazind", action="store_true", help="only the 60-task network")
+    parser.add_argument("--via-main", action="store_true",
+                        help="run tabletop as sim.cli.main.main, not the console script (for "
+                        "an older tree on PYTHONPATH, run from its directory)")
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mc-fixed-"))
     try:
         env, cache = environment(opts.pyc, work)
-        print(f"Python modules: {cache}; load average {os.getloadavg()[0]:.2f}")
+        import sim
+
+        print(f"sim from {Path(sim.__file__).parent}; Python modules: {cache}; "
+              f"load average {os.getloadavg()[0]:.2f}")
         wall, cpu = medians([PYTHON, "-c", IMPORTS], env, opts.repeat)
         print(f"\nstart-up ({IMPORTS}): wall {wall:5.2f} s   CPU {cpu:5.2f} s")
         print("  largest -X importtime entries:")
@@ -174,7 +183,7 @@ def main() -> int:
             cases.append((KAZIND, "KAZIND-21", 2_000))
         for scenario, name, n in cases:
             print(f"\n{name}: tabletop mc -n {n} -j 1 (median of {opts.repeat})")
-            commands(scenario, n, env, opts.repeat, work)
+            commands(scenario, n, env, opts.repeat, work, opts.via_main)
             print("  after the replications (--index-runs 1, one warm process, best of 3):")
             stages(scenario, n, 1, env)
     finally:
