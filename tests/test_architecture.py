@@ -8,7 +8,8 @@
   where ``_x`` is defined nowhere in ``sim``), no object built with ``__new__``
   behind its class's back, no import from a private module of a dependency;
 - an import inside a function is only for a heavy optional part (matplotlib and the
-  modules that draw with it, Pillow, Dask) and says why on its line or the line above.
+  modules that draw with it, Pillow, Dask, rich's bars and tables) and says why on its
+  line or the line above.
 
 Each check names the file and line of every offence.
 """
@@ -36,7 +37,8 @@ NAMEDTUPLE_API = {"_asdict", "_fields", "_replace", "_make", "_field_defaults",
 SCRIPTS = sorted(p for d in ("tests", "benchmarks") for p in (ROOT / d).rglob("*.py"))
 # what may be imported inside a function: heavy or platform-only, and not needed by every caller
 DEFERRABLE = ("matplotlib", "sim.plotting", "sim.report", "PIL", "distributed", "dask",
-              "termios", "tty")  # the last two: POSIX terminals only
+              "termios", "tty",  # these two: POSIX terminals only
+              "rich")  # ~25 ms: tabletop mc's start-up pays it only for a bar or table shown
 
 
 def _rel(path: Path) -> str:

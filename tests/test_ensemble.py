@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario
-from sim.ensemble import Layout, ensemble, record_of, run_chunk
+from sim.ensemble import EnsembleStats, Layout, ensemble, record_of, run_chunk
 from sim.ensemble.compare import compare
 from sim.ensemble.executors import LocalExecutor
 from sim.ensemble.stats import Moments, Proportion, Quantiles, QuantileTable, RankCorrelation
@@ -385,3 +385,17 @@ def test_the_package_names_its_parts_for_users() -> None:
     assert set(sim.ensemble.__all__) <= set(dir(sim.ensemble))
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = sim.ensemble.nothing  # type: ignore[attr-defined]
+
+
+def test_the_ranking_follows_runs_added_after_it_was_read() -> None:
+    scenario = load_scenario(RISKY)
+    layout = Layout.of(scenario)
+    stats = EnsembleStats(layout, scenario.planned_end)
+    stats.add_all(run_chunk(scenario, 4, 0, 50, layout=layout))
+    first = stats.tornado()
+    first.clear()  # a caller's copy: the next reader gets the whole ranking
+    assert stats.tornado() != []
+    stats.add_all(run_chunk(scenario, 4, 50, 400, layout=layout))
+    # read again after more runs: the same as a ranking read once at the end
+    assert stats.tornado() == ensemble(scenario, 400, seed=4).stats.tornado()
+    assert stats.tornado() != ensemble(scenario, 50, seed=4).stats.tornado()

@@ -41,6 +41,9 @@ class EnsembleStats:
     util_table: QuantileTable = field(default_factory=lambda: QuantileTable(0))
     sensitivity: RankCorrelation | None = None
     kept: list[RunResult] = field(default_factory=list)
+    # tornado() at n runs: the summary, CSV, report table and chart all ask for it
+    _tornado: tuple[int, list[tuple[str, float]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lay = self.layout
@@ -115,8 +118,10 @@ class EnsembleStats:
         """Inputs by absolute rank correlation with the end time, largest first."""
         if self.sensitivity is None:
             return []
-        pairs = list(zip(self.layout.inputs, self.sensitivity.coefficients(), strict=True))
-        return sorted(pairs, key=lambda p: (-abs(p[1]), p[0]))
+        if self._tornado is None or self._tornado[0] != self.n:  # not since the last runs
+            pairs = zip(self.layout.inputs, self.sensitivity.coefficients(), strict=True)
+            self._tornado = (self.n, sorted(pairs, key=lambda p: (-abs(p[1]), p[0])))
+        return list(self._tornado[1])
 
     def advice(self, precision_h: float, confidence: float = 0.95) -> dict[str, Any]:
         """Is n enough? CI half-widths against targets, and the n that would reach them."""

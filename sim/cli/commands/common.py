@@ -11,15 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from sim.cli.errors import UsageError, report_problems
 from sim.core.files import new_output_dir
@@ -80,6 +71,17 @@ def progress_bar(label: str, total: int) -> Iterator[Tick]:
     if not sys.stderr.isatty():
         yield lambda _done, _total: None
         return
+    # rich takes ~25 ms to import: only a terminal, which shows the bar, pays for it
+    from rich.console import Console
+    from rich.progress import (  # (the same)
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
                TimeRemainingColumn())

@@ -6,9 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from sim.cli.commands.common import progress_bar
 from sim.cli.commands.ensembles import jobs_value
@@ -32,6 +30,9 @@ from sim.report.drivers import (
 from sim.scenario.model import Scenario
 from sim.scenario.source import Source
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
 TOP = 5
 WIDTH = 170  # the console table's columns side by side, whatever the terminal
 CSV_COLUMNS = ("kind", "id", "change", "possible", "target", "measure", "mean_h", "low_h",
@@ -39,6 +40,8 @@ CSV_COLUMNS = ("kind", "id", "change", "possible", "target", "measure", "mean_h"
                "why_not")
 def drivers_table(table: DriverTable) -> Table:
     """The ranked drivers as a rich table."""
+    from rich.table import Table  # rich (~25 ms to import): only when drivers are shown
+
     out = Table(title=f"Drivers by effect: {table.n} paired runs, seed {table.seed} "
                 "(variant − baseline, 95% interval)", title_justify="left")
     for name in ("#", "change", "holds as planned", "largest effect on", "effect",
@@ -101,6 +104,8 @@ def index_lines(ix: IndexStats, include_routine: bool = False) -> list[str]:
 
 
 def print_drivers(table: DriverTable) -> None:
+    from rich.console import Console  # rich (~25 ms to import): only when drivers are shown
+
     Console(width=WIDTH, soft_wrap=False).print(drivers_table(table))
     rule = ["  ranked by the effect on holds as planned where measurable, then by the "
             "largest effect"] if table.ranked() else []
