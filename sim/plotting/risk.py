@@ -192,7 +192,7 @@ def criticality(result: EnsembleResult, ax: Axes | None = None, *, top: int = 25
               for a, _c in rows]
     never = sum(1 for c in st.criticality().values() if c == 0)
     full = (f"{title}\nShare of {st.n} runs in which the activity was on the critical chain "
-            f"(what held the end back, resource waits included) · top {len(rows)}; "
+            f"\n(what held the end back, resource waits included) · top {len(rows)}; "
             f"{never} activities never were")
     own = ax is None
     fig, ax = bar_frame(ax, labels, full, 0.27)
@@ -203,7 +203,7 @@ def criticality(result: EnsembleResult, ax: Axes | None = None, *, top: int = 25
     for patch in bars.patches:
         patch.set_gid("criticality-bar")
     for y, (_a, c) in enumerate(rows):
-        ax.text(c + 0.01, y, f"{c:.0%}", va="center", ha="left", fontsize=style.SMALL_SIZE,
+        ax.text(c + 0.01, y, f"{c:.0%}" if c >= 0.005 else "<1%", va="center", ha="left", fontsize=style.SMALL_SIZE,
                 color=style.INK)
     ax.set_xlim(0, 1.1)
     ax.xaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
