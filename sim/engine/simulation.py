@@ -38,10 +38,6 @@ INF = float("inf")
 record = Event._make
 
 
-def _unrecorded(_event: Event) -> None:
-    """The log of a lean run's dispatcher: its ``blocked`` records are not kept."""
-
-
 class Engine:
     """One run of a scenario. Build it, call :meth:`run`, read ``recorder.events``."""
 
@@ -60,7 +56,7 @@ class Engine:
                           for r in scenario.resources}
         self.groups = {g.id: GroupState(g.id, g.teams) for g in scenario.groups}
         self.dispatcher = Dispatcher(self.clock, self.groups, self.resources,
-                                     _unrecorded if lean else self.log,
+                                     None if lean else self.log,
                                      self._start, self._wake_at)
         self.running: set[ActivityRun] = set()  # working now (what injects may pause)
         self.pending_adds = 0

@@ -66,7 +66,8 @@ class PhaseRun:
 
 
 class ResourceState:
-    __slots__ = ("always", "capacity", "free", "held", "id", "in_use", "last_change", "now")
+    __slots__ = ("always", "blocker", "capacity", "free", "held", "id", "in_use", "last_change",
+                 "now")
 
     def __init__(self, resource_id: str, capacity: int, always: bool) -> None:
         self.id = resource_id
@@ -77,10 +78,11 @@ class ResourceState:
         self.always = always
         self.last_change: str | None = None  # inject that last changed the capacity
         self.held: list[Entry] = []  # heap of the ready activities it holds back
+        self.blocker = ("resource", resource_id)  # why those it holds back wait
 
 
 class GroupState:
-    __slots__ = ("down", "free", "held", "id", "last_change", "teams")
+    __slots__ = ("blocker", "down", "down_blocker", "free", "held", "id", "last_change", "teams")
 
     def __init__(self, group_id: str, teams: int) -> None:
         self.id = group_id
@@ -89,3 +91,5 @@ class GroupState:
         self.down = 0  # overlapping group_unavailable injects in force
         self.last_change: str | None = None
         self.held: list[Entry] = []  # heap of the ready activities it holds back
+        self.blocker = ("group", group_id)  # why those it holds back wait
+        self.down_blocker = ("group_unavailable", group_id)
