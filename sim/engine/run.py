@@ -8,10 +8,12 @@ from contextlib import contextmanager
 
 from sim.core.streams import Streams
 from sim.engine.injects import Fate, schedule_injects
+from sim.engine.lean import lean_activity_rows
 from sim.engine.recorder import Event
 from sim.engine.simulation import Engine
 from sim.engine.stuck import explain_stuck
 from sim.results import RunResult, build_result
+from sim.results.build import lean_result
 from sim.scenario.model import Activity, Scenario
 
 
@@ -89,9 +91,16 @@ def _run(scenario: Scenario, run_seed: int, replication: int, plan: bool,
         for inject in scenario.injects:
             if inject.id not in engine.fired:
                 engine.log(Event(end, "inject_skipped", inject=inject.id, reason="after_end"))
-    engine.close()
-    result = build_result(scenario, run_seed, replication, engine.recorder.events,
-                          capped=engine.capped, plan=plan, lean=lean)
+    if lean:
+        rows = lean_activity_rows(engine)
+        engine.close()
+        usage = {rid: res.steps or [] for rid, res in engine.resources.items()}
+        result = lean_result(scenario, run_seed, replication, engine.recorder.events, rows,
+                             usage, capped=engine.capped, plan=plan)
+    else:
+        engine.close()
+        result = build_result(scenario, run_seed, replication, engine.recorder.events,
+                              capped=engine.capped, plan=plan)
     result.extra["draws"] = draws  # drawn durations of random activities (sensitivity)
     result.extra["inject_draws"] = inject_draws
     return result

@@ -38,13 +38,27 @@ INF = float("inf")
 record = Event._make
 
 
+def step(res: ResourceState, now: float) -> None:
+    """Note ``res``'s use and capacity now in its step table (a step at the same time as
+    the last one replaces it, as :func:`sim.results.steps.read_steps` does)."""
+    steps = res.steps
+    assert steps is not None
+    row = (now, res.in_use, res.now)
+    if steps[-1][0] == now:
+        steps[-1] = row
+    else:
+        steps.append(row)
+
+
 class Engine:
     """One run of a scenario. Build it, call :meth:`run`, read ``recorder.events``."""
 
     def __init__(self, scenario: Scenario, draw: Callable[[Activity], float],
                  time_cap: float, *, lean: bool = False) -> None:
         """``lean``: leave out the ``blocked`` records, which only the waiting tables and
-        bottlenecks read (an ensemble's replications need neither)."""
+        bottlenecks read (an ensemble's replications need neither), and the ``ready``,
+        ``start`` and ``resume`` records: a lean run's activity and resource tables come
+        from the engine's own counts (:mod:`sim.engine.lean`), the same numbers."""
         self.scenario = scenario
         self.env = simpy.Environment(initial_time=0.0)
         self.finished = False  # all work done and no inject will add more
@@ -54,6 +68,10 @@ class Engine:
         self.time_cap = time_cap
         self.resources = {r.id: ResourceState(r.id, r.capacity, r.always)
                           for r in scenario.resources}
+        self.full = not lean  # the log has every record
+        if lean:
+            for res in self.resources.values():
+                res.steps = [(0.0, 0, res.capacity)]
         self.groups = {g.id: GroupState(g.id, g.teams) for g in scenario.groups}
         self.dispatcher = Dispatcher(self.clock, self.groups, self.resources,
                                      None if lean else self.log,
@@ -117,6 +135,13 @@ class Engine:
         if dispatch:
             self.request_dispatch()
 
+    def capacity_changed(self, res: ResourceState, inject_id: str) -> None:
+        """``res``'s capacity is now ``res.now``: its record, and its step in a lean run."""
+        self.log(Event(self.env.now, "capacity", resource=res.id, inject=inject_id,
+                       amount=res.now))
+        if res.steps is not None:
+            step(res, self.env.now)
+
     def capacity_blocker(self, run: ActivityRun) -> tuple[str, str | None] | None:
         """The group or resource that keeps ``run`` from starting now, calendar aside."""
         return self.dispatcher.capacity_blocker(run)
@@ -152,8 +177,9 @@ class Engine:
         run.ready_at = now
         if self.rule == "fifo":  # the other rules' keys were set when the run was created
             run.key = self.key(run)
-        act = run.act
-        self.log(record((now, "ready", act.id, None, None, None, None, None, act.phase)))
+        if self.full:
+            act = run.act
+            self.log(record((now, "ready", act.id, None, None, None, None, None, act.phase)))
         self.dispatcher.add(run)
 
     # ------------------------------------------------------------ work
@@ -169,15 +195,21 @@ class Engine:
             res = resources[rid]
             res.in_use += amount
             res.free -= amount
+            if res.steps is not None:
+                step(res, now)
         resumed = run.first_start is not None
         if not resumed:
             run.first_start = now
+        elif run.pause_at is not None:
+            run.paused += now - run.pause_at
+            run.pause_at = None
         run.state = RUNNING
         run.blocked = None
         run.seg_start = now
         self.running.add(run)
-        self.log(record((now, "resume" if resumed else "start", act.id, None, None, None,
-                         None, None, act.phase)))
+        if self.full:
+            self.log(record((now, "resume" if resumed else "start", act.id, None, None, None,
+                             None, None, act.phase)))
         self._schedule_end(run, window)
 
     def _schedule_end(self, run: ActivityRun, window: Window) -> None:
@@ -218,6 +250,8 @@ class Engine:
             res.in_use -= amount
             res.free += amount
             freed.add(res)
+            if res.steps is not None:
+                step(res, self.env.now)
         self.running.discard(run)
 
     def _finish(self, run: ActivityRun) -> None:
@@ -248,6 +282,8 @@ class Engine:
         run.end_token += 1
         self._free(run)
         run.state = PAUSED
+        run.pause_at = now
+        run.interruptions += 1
         run.key = self.key(run)  # already started: precedence over fresh starts
         self.log(Event(now, "pause", run.act.id, reason=reason, amount=run.remaining,
                        phase=run.act.phase, inject=None if reason == "day_end" else reason))

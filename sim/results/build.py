@@ -56,6 +56,27 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
     )
 
 
+def lean_result(scenario: Scenario, seed: int, replication: int, events: Sequence[Event],
+                per_act: list[ActivityRow], usage: dict[str, UsageSteps], *,
+                capped: bool = False, plan: bool = False) -> RunResult:
+    """:func:`build_result` with ``lean=True``, given the activity rows and the resource
+    step tables (a lean run's engine keeps them: its log has no ``ready``, ``start`` or
+    ``resume`` records to read them from)."""
+    end = max((r.end_h for r in per_act if r.end_h is not None), default=0.0)
+    stuck = tuple({"activity": e.activity or "", "reason": e.reason or ""}
+                  for e in events if e[1] == "stuck")
+    if stuck:
+        end = max(end, events[-1].t if events else 0.0)
+    planned = scenario.planned_end
+    return RunResult(
+        scenario=scenario, seed=seed, replication=replication, events=tuple(events),
+        activities=tuple(per_act), phases=phase_rows(scenario, per_act),
+        resources=resource_rows(scenario, usage, end, {}), groups={}, bottlenecks=(),
+        end_h=end, planned_end_h=planned, on_time=not stuck and end <= planned + EPS,
+        stuck=stuck, capped=capped, plan=plan, calendar_wait_h=0.0, usage=usage,
+    )
+
+
 def activity_rows(traces: dict[str, Trace], acts: dict[str, Activity],
                   added_by: dict[str, str]) -> list[ActivityRow]:
     """One row per activity instance, the scenario's first in written order."""
