@@ -101,6 +101,7 @@ def _run(scenario: Scenario, run_seed: int, replication: int, plan: bool,
         engine.close()
         result = build_result(scenario, run_seed, replication, engine.recorder.events,
                               capped=engine.capped, plan=plan)
+    engine.let_go()
     result.extra["draws"] = draws  # drawn durations of random activities (sensitivity)
     result.extra["inject_draws"] = inject_draws
     return result

@@ -334,6 +334,21 @@ class Engine:
         self.dispatcher.clear()
         self.running.clear()
 
+    def let_go(self) -> None:
+        """The run is over and a result holds its log and step tables: let go of them, and
+        of the parts that call back into the engine, which is then spent.
+
+        The dispatcher and the network hold the engine's methods, and SimPy's pending
+        events (an inject due after the end) callbacks into it: cycles that only the
+        cyclic collector frees, a full one walking the whole heap. Without them, reference
+        counting frees the engine as soon as the caller lets go of it; with pending
+        events, what is left for the collector is the environment and a small engine.
+        """
+        self.recorder.events.clear()
+        for res in self.resources.values():
+            res.steps = None
+        del self.dispatcher, self.network, self.env
+
     def unfinished_runs(self) -> list[ActivityRun]:
         return [r for r in self.network.runs.values() if r.state != DONE]
 
