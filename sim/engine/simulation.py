@@ -30,6 +30,7 @@ from sim.engine.state import (
     PhaseRun,
     ResourceState,
 )
+from sim.engine.wiring import static_key
 from sim.scenario.model import Activity, Phase, Scenario
 
 INF = float("inf")
@@ -106,17 +107,10 @@ class Engine:
         return self.network.unfinished
 
     def key(self, run: ActivityRun) -> Key:
-        """Dispatch order: paused work first, then the dispatch rule, then written order.
-
-        For ``critical_path`` and ``priority`` the order is static, so the key is one
-        number: the activity's rank, plus the number of activities unless it has started
-        (a third of the cost of a tuple in the heaps). ``fifo`` orders by the ready time.
-        """
-        started = run.first_start is not None
-        if self.rank:
-            return self.rank[run.act.id] + (0 if started else len(self.rank))
+        """Dispatch order: paused work first, then the dispatch rule, then written order
+        (:func:`sim.engine.wiring.static_key`)."""
         ready = run.ready_at if run.ready_at is not None else 0.0
-        return (0.0 if started else 1.0, ready, float(run.act.order))
+        return static_key(self.rank, run.act, run.first_start is not None, ready)
 
     # ------------------------------------------------------------ scheduling helpers
 
