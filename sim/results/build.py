@@ -167,23 +167,35 @@ def group_rows(scenario: Scenario, events: Sequence[Event], all_steps: dict[str,
 
 
 def phase_rows(scenario: Scenario, rows: Sequence[ActivityRow]) -> dict[str, PhaseRow]:
-    by_phase: dict[str, list[ActivityRow]] = defaultdict(list)
+    """Each phase: its first start and, once every activity of it has finished, its last
+    end (one pass over the rows; the first of equal times is kept, as min and max do)."""
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    open_: dict[str, bool] = {}  # phase -> has an unfinished activity (once it has rows)
     for row in rows:
-        by_phase[row.phase].append(row)
+        pid, start, end = row.phase, row.start_h, row.end_h
+        if start is not None:
+            earliest = first.get(pid)
+            if earliest is None or start < earliest:
+                first[pid] = start
+        if end is None:
+            open_[pid] = True
+            continue
+        open_.setdefault(pid, False)
+        latest = last.get(pid)
+        if latest is None or end > latest:
+            last[pid] = end
     out = {}
     for phase in scenario.phases:
-        members = by_phase.get(phase.id, [])
-        starts = [r.start_h for r in members if r.start_h is not None]
-        ends = [r.end_h for r in members if r.end_h is not None]
-        finished = bool(members) and len(ends) == len(members)
-        start = min(starts) if starts else None
-        end = max(ends) if finished else None
-        duration = end - start if (end is not None and start is not None) else None
+        finished = open_.get(phase.id) is False
+        start_h = first.get(phase.id)
+        end_h = last.get(phase.id) if finished else None
+        duration = end_h - start_h if (end_h is not None and start_h is not None) else None
         late = None
-        if phase.due is not None and end is not None:
-            late = max(0.0, end - phase.due)
+        if phase.due is not None and end_h is not None:
+            late = max(0.0, end_h - phase.due)
         out[phase.id] = PhaseRow(
-            id=phase.id, name=phase.name, start_h=start, end_h=end, due_h=phase.due,
+            id=phase.id, name=phase.name, start_h=start_h, end_h=end_h, due_h=phase.due,
             late_h=late, limit_h=phase.limit, duration_h=duration,
             breach=bool(phase.limit is not None and duration is not None
                         and duration > phase.limit + EPS),
