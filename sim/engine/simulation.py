@@ -161,12 +161,11 @@ class Engine:
             when = run.phase.start
         now = self.env.now
         if when > now + EPS:
-            self.at(when - now, lambda _e: self._make_ready(run))
+            self.at(when - now, lambda _e: self._make_ready(run, self.env.now))
         else:
-            self._make_ready(run)
+            self._make_ready(run, now)
 
-    def _make_ready(self, run: ActivityRun) -> None:
-        now = self.env.now
+    def _make_ready(self, run: ActivityRun, now: float) -> None:
         run.state = READY
         run.ready_at = now
         if self.rule == "fifo":  # the other rules' keys were set when the run was created
@@ -189,8 +188,12 @@ class Engine:
             res = resources[rid]
             res.in_use += amount
             res.free -= amount
-            if res.steps is not None:
-                step(res, now)
+            steps = res.steps
+            if steps is not None:  # step(), inline: the hot path
+                if steps[-1][0] == now:
+                    steps[-1] = (now, res.in_use, res.now)
+                else:
+                    steps.append((now, res.in_use, res.now))
         resumed = run.first_start is not None
         if not resumed:
             run.first_start = now
@@ -204,14 +207,13 @@ class Engine:
         if self.full:
             self.log(record((now, "resume" if resumed else "start", act.id, None, None, None,
                              None, None, act.phase)))
-        self._schedule_end(run, window)
+        self._schedule_end(run, window, now)
 
-    def _schedule_end(self, run: ActivityRun, window: Window) -> None:
+    def _schedule_end(self, run: ActivityRun, window: Window, now: float) -> None:
         """Schedule the end of the running segment: finish, or pause at the end of the day.
 
-        ``window``: the working window at ``run.seg_start``.
+        ``window``: the working window at ``run.seg_start``; ``now``: the time now.
         """
-        now = self.env.now
         end = run.seg_start + run.remaining
         split = False
         # a splittable activity, one longer than a day, or one a delay made run past the
@@ -231,9 +233,9 @@ class Engine:
         if split:
             self.pause(run, "day_end")
         else:
-            self._finish(run)
+            self._finish(run, self.env.now)
 
-    def _free(self, run: ActivityRun) -> None:
+    def _free(self, run: ActivityRun, now: float) -> None:
         freed = self.dispatcher.freed
         for gid, teams in run.act.groups:
             group = self.groups[gid]
@@ -244,13 +246,16 @@ class Engine:
             res.in_use -= amount
             res.free += amount
             freed.add(res)
-            if res.steps is not None:
-                step(res, self.env.now)
+            steps = res.steps
+            if steps is not None:  # step(), inline: the hot path
+                if steps[-1][0] == now:
+                    steps[-1] = (now, res.in_use, res.now)
+                else:
+                    steps.append((now, res.in_use, res.now))
         self.running.discard(run)
 
-    def _finish(self, run: ActivityRun) -> None:
-        now = self.env.now
-        self._free(run)
+    def _finish(self, run: ActivityRun, now: float) -> None:
+        self._free(run, now)
         run.state = DONE
         run.remaining = 0.0
         run.seg_end = now
@@ -271,10 +276,10 @@ class Engine:
         now = self.env.now
         run.remaining = max(0.0, run.remaining - (now - run.seg_start))
         if run.remaining <= EPS:  # its work is done at this very moment: it finishes
-            self._finish(run)
+            self._finish(run, now)
             return
         run.end_token += 1
-        self._free(run)
+        self._free(run, now)
         run.state = PAUSED
         run.pause_at = now
         run.interruptions += 1
@@ -289,7 +294,7 @@ class Engine:
         run.remaining += hours
         run.recheck_at = -INF  # its fit in the working day changed: check it again
         if run.state == RUNNING:
-            self._schedule_end(run, self.clock.window(run.seg_start))
+            self._schedule_end(run, self.clock.window(run.seg_start), self.env.now)
         else:
             self.dispatcher.refile(run)
 
@@ -302,20 +307,23 @@ class Engine:
     def run(self) -> None:
         """Step until all work is done, nothing can happen any more, or the time cap."""
         env, cap, dispatcher = self.env, self.time_cap, self.dispatcher
+        peek, step = env.peek, env.step
+        now = env.now  # a step takes the clock to the time peek gave
         self.check_done()
         while not self.finished:
-            when = env.peek()
-            if dispatcher.pending and when > env.now:  # the instant is over: dispatch
-                dispatcher.dispatch(env.now)
+            when = peek()
+            if dispatcher.pending and when > now:  # the instant is over: dispatch
+                dispatcher.dispatch(now)
                 continue
             if when == INF:
                 break  # nothing left to happen and work remains: stuck
             if when > cap:  # the clock runs to the cap, where the run stops as stuck
                 self.capped = True
-                if cap > env.now:
+                if cap > now:
                     env.run(until=cap)
                 break
-            env.step()
+            step()
+            now = when
 
     def close(self) -> None:
         """Drop the run-time state once the log is complete.
