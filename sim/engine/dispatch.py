@@ -159,13 +159,26 @@ class Dispatcher:
         self._empty_heaps()
 
     def _walk(self, now: float, window: Window) -> None:
-        """Every waiting activity in dispatch order, skipping those still held."""
+        """Every waiting activity that may start now, in dispatch order: not those still
+        held for the same reason.
+
+        Picked before they are sorted: while a dispatch runs, nothing but the activity
+        looked at changes its own hold, nobody is freed and units are only taken, so an
+        activity held when the dispatch begins is still held when its turn comes; one
+        picked is checked again then (an earlier one may have taken what it needs).
+        """
         self.fresh = []
         freed = self.freed
-        for run in sorted(self.waiting, key=dispatch_key):
+        picked = [run for run in self.waiting
+                  if run.blocked is None or now >= run.recheck_at
+                  or ((on := run.blocked_on) is not None and on in freed
+                      and on.free >= run.blocked_need)]
+        if len(picked) > 1:
+            picked.sort(key=dispatch_key)
+        for run in picked:
             if run.blocked is not None and now < run.recheck_at:
                 on = run.blocked_on
-                if on is None or on not in freed or on.free < run.blocked_need:
+                if on is None or on.free < run.blocked_need:
                     continue
             self._evaluate(run, now, window)
 

@@ -43,24 +43,29 @@ class Network:
                 self.phases[other].phase_dependents.append(phase_run)
 
     def start(self, now: float) -> None:
-        """Create every activity and wire it as the scenario's :class:`Wiring` says;
-        complete the phases that have nothing to do."""
+        """Create every activity and wire it as the scenario's :class:`Wiring` says (at
+        time 0); complete the phases that have nothing to do."""
         wiring = wiring_of(self.scenario)
-        runs = self._create_all(self.scenario.activities, wiring.bound, wiring.keys)
-        for run, left, ready, links in zip(runs, wiring.deps_left, wiring.dep_ready,
-                                           wiring.dependents, strict=True):
+        draw, phases = self.draw, self.phases
+        runs = []
+        for act, bound, key, left, ready in wiring.starts:
+            run = ActivityRun(act, draw(act), bound)
+            run.key = key
             run.deps_left = left
             run.dep_ready = ready
-            if links:
-                run.dependents = [(runs[j], lag) for j, lag in links]
-        phases = self.phases
+            run.phase = phases[act.phase]
+            runs.append(run)
+        self.runs.update(zip(wiring.ids, runs, strict=True))
+        for pid, size in wiring.phase_size.items():
+            phases[pid].left += size
+        self.unfinished += len(runs)
+        for i, links in wiring.dependents:
+            runs[i].dependents = [(runs[j], lag) for j, lag in links]
         for pid, links in wiring.phase_dependents.items():
-            if links:
-                phases[pid].dependents = [(runs[j], lag) for j, lag in links]
+            phases[pid].dependents = [(runs[j], lag) for j, lag in links]
         release = self.release
-        for run in runs:  # in written order, as wiring them one by one releases them
-            if run.deps_left == 0:
-                release(run)
+        for i in wiring.roots:  # in written order, as wiring them one by one releases them
+            release(runs[i])
         for phase_run in phases.values():
             if phase_run.left == 0 and phase_run.after_left == 0:
                 self._complete_phase(phase_run, 0.0)
@@ -76,11 +81,10 @@ class Network:
         run.key = self.key(run)  # the key it will have when it becomes ready (fifo: set then)
         self._wire(run, now)
 
-    def _create_all(self, acts: Sequence[Activity], bound: Sequence[bool],
-                    keys: Sequence[Key] = ()) -> list[ActivityRun]:
+    def _create_all(self, acts: Sequence[Activity], bound: Sequence[bool]) -> list[ActivityRun]:
         """The runs of ``acts``, each counted in its phase, not yet wired; ``bound``: each
         keeps to the working day (unless its phase is around the clock and all its
-        resources are ``hours: always``); ``keys``: their dispatch keys, if known."""
+        resources are ``hours: always``)."""
         runs, phases, draw = self.runs, self.phases, self.draw
         created = []
         for act, day_bound in zip(acts, bound, strict=True):
@@ -90,8 +94,6 @@ class Network:
             run.phase = phase
             phase.left += 1
             created.append(run)
-        for run, key in zip(created, keys, strict=False):
-            run.key = key
         self.unfinished += len(created)
         return created
 

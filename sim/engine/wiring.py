@@ -30,16 +30,22 @@ def static_key(rank: dict[str, int], act: Activity, started: bool, ready: float)
     return (0.0 if started else 1.0, ready, float(act.order))
 
 
+# an activity as a run starts it: (activity, keeps to the working day, dispatch key before
+# it is ready (fifo: set again then), dependencies it waits for, ready from (lags after
+# activities that do not exist yet))
+Start = tuple[Activity, bool, Key, int, float]
+
+
 @dataclass(frozen=True)
 class Wiring:
     """The scenario's activities at the start of a run, by position in written order."""
 
-    bound: tuple[bool, ...]  # keeps to the working day
-    keys: tuple[Key, ...]  # dispatch key before it is ready (fifo: set again then)
-    deps_left: tuple[int, ...]  # dependencies it waits for
-    dep_ready: tuple[float, ...]  # ready from (lags after activities that do not exist yet)
-    dependents: tuple[Links, ...]  # whom its finish tells
-    phase_dependents: dict[str, Links]  # whom the phase's end tells
+    starts: tuple[Start, ...]
+    ids: tuple[str, ...]
+    dependents: tuple[tuple[int, Links], ...]  # whom an activity's finish tells, if anyone
+    phase_dependents: dict[str, Links]  # whom a phase's end tells, if anyone
+    phase_size: dict[str, int]  # activities per phase
+    roots: tuple[int, ...]  # the activities that wait for nothing, in written order
 
 
 def wiring_of(scenario: Scenario) -> Wiring:
@@ -76,11 +82,17 @@ def _wire(scenario: Scenario) -> Wiring:
         for other in phase_of[act.phase].after:
             deps_left[i] += 1
             phase_dependents[other].append((i, 0.0))
+    bound = [not phase_of[a.phase].around_the_clock or any(r not in always for r, _ in a.needs)
+             for a in acts]
+    sizes: dict[str, int] = {}
+    for act in acts:
+        sizes[act.phase] = sizes.get(act.phase, 0) + 1
     return Wiring(
-        bound=tuple(not phase_of[a.phase].around_the_clock
-                    or any(r not in always for r, _ in a.needs) for a in acts),
-        keys=tuple(static_key(rank, a, False, 0.0) for a in acts),
-        deps_left=tuple(deps_left), dep_ready=tuple(dep_ready),
-        dependents=tuple(map(tuple, dependents)),
-        phase_dependents={p: tuple(links) for p, links in phase_dependents.items()},
+        starts=tuple(zip(acts, bound, (static_key(rank, a, False, 0.0) for a in acts),
+                         deps_left, dep_ready, strict=True)),
+        ids=tuple(a.id for a in acts),
+        dependents=tuple((i, tuple(links)) for i, links in enumerate(dependents) if links),
+        phase_dependents={p: tuple(links) for p, links in phase_dependents.items() if links},
+        phase_size=sizes,
+        roots=tuple(i for i, left in enumerate(deps_left) if left == 0),
     )
