@@ -94,8 +94,9 @@ def activity_rows(traces: dict[str, Trace], acts: dict[str, Activity],
             continue
         rows.append(ActivityRow._make((
             aid, act.base_id, act.name, act.phase, r, s, trace.end, trace.work,
-            (s - r) if (s is not None and r is not None) else 0.0,
-            trace.paused, trace.interruptions, _longest_wait(trace), added_by.get(aid),
+            (s - r) if (s is not None and r is not None) else 0.0, trace.paused,
+            trace.interruptions, "" if trace.waited_on is None else _longest_wait(trace),
+            added_by.get(aid),
         )))
     return rows
 
