@@ -34,8 +34,10 @@ def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 
     durations when the caller has made them already (an ensemble makes them for many
     replications at once, :class:`sim.engine.batch.draws.Draws`: the same numbers), and
     ``injects`` the injects' fates, likewise.
-    ``lean=True``: only what an ensemble's statistics read (no ``blocked`` records, no
-    group table, no waits or bottlenecks); a single run keeps the full log and tables.
+    ``lean=True``: only what an ensemble's statistics read: no group table, waits or
+    bottlenecks, and a log without ``ready``, ``start``, ``resume`` and ``blocked``
+    records (the activity and resource tables are the engine's own counts,
+    :mod:`sim.engine.lean`: the same numbers); a single run keeps the full log and tables.
     """
     run_seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
 
