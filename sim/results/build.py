@@ -133,12 +133,14 @@ def _days(scenario: Scenario, end: float) -> int:
 
 def resource_rows(scenario: Scenario, all_steps: dict[str, UsageSteps], end: float,
                   waits: dict[Held, float]) -> dict[str, ResourceRow]:
-    clock = WorkingTime(scenario.calendar)
     days = _days(scenario, end)
+    # the working hours up to the end: the same for every resource on the working day
+    working = (WorkingTime(scenario.calendar).working_hours(0.0, end)
+               if not all(r.always for r in scenario.resources) else 0.0)
     rows = {}
     for res in scenario.resources:
         steps = all_steps[res.id]
-        available = end if res.always else clock.working_hours(0.0, end)
+        available = end if res.always else working
         busy, lost, busy_by_day = busy_and_lost(steps, res.capacity, end, days)
         denominator = res.capacity * available
         rows[res.id] = ResourceRow(
