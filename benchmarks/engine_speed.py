@@ -35,12 +35,20 @@ a least over many short runs would favour the small sizes.
 
 The engine measured is the pure-Python package, as ``pip install`` gives it.
 
+Last, the ensemble's replication path on the event engine
+(``sim.ensemble.chunks.run_chunk``: lean runs and their records), in CPU seconds per
+1,000 replications, median of 3 chunks of 2,000 (``--replications N`` to change):
+the 60-task network of ``benchmarks/mcprojsim_compare.py`` with 3 resources of capacity
+1 (issue 17; ``tabletop mc -n 10000 -j 1`` spends most of its time here) and the bundled
+KAZIND-21 (calendar, injects, added activities). Beside them, the bare-SimPy floor of
+the same activities (one process and one timeout each, expected durations) per 1,000.
+
 With ``--instructions 1000``, it also counts the instructions per activity of
 ``simulate`` and of the floor under valgrind's callgrind: the same figure on every run,
 however busy the machine, though blind to memory stalls.
 
 Run: ``.venv/bin/python benchmarks/engine_speed.py [--sizes 1000,5000,20000,50000]
-[--rounds 4] [--instructions 1000]`` (about two minutes, plus about two with
+[--rounds 4] [--instructions 1000] [--replications 2000]`` (about two minutes, plus about two with
 ``--instructions 1000``).
 Figures, not tests: the exit status is 0 whatever the figures say.
 """
@@ -385,6 +393,38 @@ def scaling(sizes: Sequence[int], rounds: int = ROUNDS, network: str = "layered"
     return lines
 
 
+# ---------------------------------------------------------------- the replication path
+
+
+def replication_cases() -> list[tuple[str, Any]]:
+    """The 3-resource network of the mcprojsim comparison, and KAZIND-21."""
+    from mcprojsim_compare import network, tabletop_yaml  # a sibling script of this one
+
+    from sim.scenario import load_scenario
+
+    return [("60 tasks, 3 resources of capacity 1", load_scenario(tabletop_yaml(network(), True))),
+            ("KAZIND-21", load_scenario(REPO / "scenarios" / "kazind21.yaml"))]
+
+
+def bench_replications(n: int, repeat: int = 3) -> list[str]:
+    """CPU seconds per 1,000 replications of ``run_chunk`` (median of ``repeat`` chunks)."""
+    from sim.ensemble.chunks import run_chunk
+    from sim.ensemble.layout import Layout
+
+    lines = [f"ensemble replication path (run_chunk, event engine, lean runs): CPU s per "
+             f"1,000 replications, median of {repeat} chunks of {n}"]
+    for label, scenario in replication_cases():
+        layout = Layout.of(scenario)
+        run_chunk(scenario, 1, 0, 20, layout=layout)  # warm up: the per-scenario caches
+        spent = cpu_typical(lambda s=scenario, ly=layout: run_chunk(s, 1, 0, n, layout=ly),
+                            repeat) / n * 1000
+        durations = [a.duration.expected() for a in scenario.activities]
+        floor = cpu_typical(_paused(lambda d=durations: bare_processes(d)), 20) * 1000
+        lines.append(f"  {label}: {spent:.3f} s ({spent / len(durations) * 1000:.1f} µs per "
+                     f"activity); bare-SimPy floor {floor:.3f} s = {spent / floor:.1f}x floor")
+    return lines
+
+
 # ---------------------------------------------------------------- instruction counts
 
 
@@ -453,6 +493,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--instructions", metavar="SIZES", default="",
                         help="also count instructions per activity under valgrind at these "
                         "comma-separated sizes (about a minute per 1,000 activities)")
+    parser.add_argument("--replications", type=int, default=2000, metavar="N",
+                        help="replications per chunk timed on the replication path "
+                        "(default 2000; 0: skip it)")
     parser.add_argument("--count", nargs=3, metavar=("MODE", "N", "RUNS"),
                         help=argparse.SUPPRESS)  # the child that valgrind runs
     args = parser.parse_args(argv)
@@ -473,6 +516,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line)
     for network in args.network.split(","):
         for line in scaling(sizes, max(1, args.rounds), network):
+            print(line, flush=True)
+    if args.replications > 0:
+        for line in bench_replications(args.replications):
             print(line, flush=True)
     if args.instructions:
         for line in instructions([int(s) for s in args.instructions.split(",") if s.strip()]):

@@ -47,6 +47,13 @@ class ReplicationKey(ISeedSequence):
         return self.key
 
 
+@lru_cache(maxsize=1 << 14)  # drawing replication by replication, entity by entity
+def replication_key(seed: int, replication: int) -> ReplicationKey:
+    """:class:`ReplicationKey` of one replication, made once: every entity's stream of the
+    replication starts from it (the key is only read)."""
+    return ReplicationKey(seed, replication)
+
+
 def stream(seed: int, replication: int, entity_id: str) -> Generator:
     """The Generator of one entity in one replication: always the same draws."""
     return Streams(seed, replication)(entity_id)
@@ -65,7 +72,7 @@ class Streams:
     @property
     def key(self) -> ReplicationKey:
         if self._key is None:
-            self._key = ReplicationKey(self.seed, self.replication)
+            self._key = replication_key(self.seed, self.replication)
         return self._key
 
     def __call__(self, entity_id: str) -> Generator:

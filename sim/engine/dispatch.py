@@ -41,6 +41,9 @@ COMPACT_AT = 64  # a heap this long with mostly stale entries is rebuilt
 # at the same activities in the same order (tests/test_engine_dispatch_index.py), so which
 # one runs changes nothing but the time it takes.
 WALK_BELOW = 32
+# why a run cannot start, made once: comparing the same tuple again is an identity check
+CALENDAR: Blocker = ("calendar", None)
+FIT: Blocker = ("fit", None)
 
 dispatch_key = attrgetter("key")
 
@@ -49,13 +52,13 @@ class Dispatcher:
     """The ready activities of one run, indexed by what holds them, and who starts."""
 
     def __init__(self, clock: WorkingTime, groups: dict[str, GroupState],
-                 resources: dict[str, ResourceState], log: Callable[[Event], None],
+                 resources: dict[str, ResourceState], log: Callable[[Event], None] | None,
                  start: Callable[[ActivityRun, float, Window], None],
                  wake_at: Callable[[float], None]) -> None:
         self.clock = clock
         self.groups = groups
         self.resources = resources
-        self.log = log
+        self.log = log  # of the blocked records; None: not kept (a lean run)
         self.start = start  # the engine starts (or resumes) the work
         self.wake_at = wake_at  # the engine schedules a dispatch at that time
         self.fresh: list[ActivityRun] = []  # ready since the last dispatch, not looked at
@@ -156,13 +159,26 @@ class Dispatcher:
         self._empty_heaps()
 
     def _walk(self, now: float, window: Window) -> None:
-        """Every waiting activity in dispatch order, skipping those still held."""
+        """Every waiting activity that may start now, in dispatch order: not those still
+        held for the same reason.
+
+        Picked before they are sorted: while a dispatch runs, nothing but the activity
+        looked at changes its own hold, nobody is freed and units are only taken, so an
+        activity held when the dispatch begins is still held when its turn comes; one
+        picked is checked again then (an earlier one may have taken what it needs).
+        """
         self.fresh = []
         freed = self.freed
-        for run in sorted(self.waiting, key=dispatch_key):
+        picked = [run for run in self.waiting
+                  if run.blocked is None or now >= run.recheck_at
+                  or ((on := run.blocked_on) is not None and on in freed
+                      and on.free >= run.blocked_need)]
+        if len(picked) > 1:
+            picked.sort(key=dispatch_key)
+        for run in picked:
             if run.blocked is not None and now < run.recheck_at:
                 on = run.blocked_on
-                if on is None or on not in freed or on.free < run.blocked_need:
+                if on is None or on.free < run.blocked_need:
                     continue
             self._evaluate(run, now, window)
 
@@ -216,13 +232,14 @@ class Dispatcher:
             self.waiting.discard(run)
             self.start(run, now, window)
             return
-        if blocker != blocked:
+        if blocker is not blocked and blocker != blocked:
             run.blocked = blocker
-            reason, name = blocker
-            self.log(Event._make((now, "blocked", run.act.id,
-                                  name if reason == "resource" else None,
-                                  name if reason in ("group", "group_unavailable") else None,
-                                  None, None, reason, None)))
+            if self.log is not None:
+                reason, name = blocker
+                self.log(Event._make((now, "blocked", run.act.id,
+                                      name if reason == "resource" else None,
+                                      name if reason in ("group", "group_unavailable") else None,
+                                      None, None, reason, None)))
         if self.indexed:
             self._file(run)
 
@@ -243,7 +260,7 @@ class Dispatcher:
                 wake = clock.next_start(now)
                 self.wake_at(wake)
                 run.blocked_on, run.recheck_at = None, wake - EPS
-                return ("calendar", None)
+                return CALENDAR
             close = window[1] - EPS  # from here on it is not working time
             if run.act.splittable or remaining > clock.day_length + EPS:
                 recheck_at = close
@@ -251,7 +268,7 @@ class Dispatcher:
                 if now + remaining > window[1] + EPS:
                     self.wake_at(clock.next_day_start(now))
                     run.blocked_on, run.recheck_at = None, close
-                    return ("fit", None)
+                    return FIT
                 # it fits until then (less a margin far above rounding error)
                 recheck_at = min(close, window[1] + EPS / 2 - remaining)
         run.recheck_at = recheck_at
@@ -267,13 +284,13 @@ class Dispatcher:
             group = groups[gid]
             if group.down or group.free < teams:
                 run.blocked_on, run.blocked_need = group, teams
-                return ("group_unavailable" if group.down else "group", gid)
+                return group.down_blocker if group.down else group.blocker
         resources = self.resources
         for rid, amount in run.act.needs:
             res = resources[rid]
             if res.free < amount:
                 run.blocked_on, run.blocked_need = res, amount
-                return ("resource", rid)
+                return res.blocker
         return None
 
 

@@ -69,7 +69,6 @@ def _hit(engine: Engine, inject: Inject, **fields: Any) -> None:
 
 
 def _resource_down(engine: Engine, inject: Inject, _delay: float) -> None:
-    now = engine.env.now
     if inject.target_kind == "resource":
         targets = [engine.resources[str(inject.target)]]
     else:
@@ -81,7 +80,7 @@ def _resource_down(engine: Engine, inject: Inject, _delay: float) -> None:
         res.now -= taken
         res.free -= taken
         res.last_change = inject.id
-        engine.log(Event(now, "capacity", resource=res.id, inject=inject.id, amount=res.now))
+        engine.capacity_changed(res, inject.id)
         if inject.on_hit == "pause":
             _preempt(engine, inject.id, _uses_resource(res.id), _over_capacity(res))
         engine.at(inject.duration, _restore(engine, inject, res, taken))
@@ -108,8 +107,7 @@ def _restore(engine: Engine, inject: Inject, res: ResourceState,
         res.now += taken
         res.free += taken
         res.last_change = inject.id
-        engine.log(Event(engine.env.now, "capacity", resource=res.id, inject=inject.id,
-                         amount=res.now))
+        engine.capacity_changed(res, inject.id)
         engine.invalidate()
 
     return restore

@@ -9,10 +9,11 @@ reopens it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sim.engine.recorder import Event
 from sim.engine.state import DONE, PENDING, ActivityRun, Key, PhaseRun
+from sim.engine.wiring import wiring_of
 from sim.scenario.model import Activity, Phase, Scenario
 
 KeyOf = Callable[[ActivityRun], Key]
@@ -42,11 +43,30 @@ class Network:
                 self.phases[other].phase_dependents.append(phase_run)
 
     def start(self, now: float) -> None:
-        """Create and wire every activity; complete the phases that have nothing to do."""
-        # every run exists before any dependency is wired: `after` may name a later activity
-        for run in self._create_all(self.scenario.activities):
-            self._wire(run, now)
-        for phase_run in self.phases.values():
+        """Create every activity and wire it as the scenario's :class:`Wiring` says (at
+        time 0); complete the phases that have nothing to do."""
+        wiring = wiring_of(self.scenario)
+        draw, phases = self.draw, self.phases
+        runs = []
+        for act, bound, key, left, ready in wiring.starts:
+            run = ActivityRun(act, draw(act), bound)
+            run.key = key
+            run.deps_left = left
+            run.dep_ready = ready
+            run.phase = phases[act.phase]
+            runs.append(run)
+        self.runs.update(zip(wiring.ids, runs, strict=True))
+        for pid, size in wiring.phase_size.items():
+            phases[pid].left += size
+        self.unfinished += len(runs)
+        for i, links in wiring.dependents:
+            runs[i].dependents = [(runs[j], lag) for j, lag in links]
+        for pid, links in wiring.phase_dependents.items():
+            phases[pid].dependents = [(runs[j], lag) for j, lag in links]
+        release = self.release
+        for i in wiring.roots:  # in written order, as wiring them one by one releases them
+            release(runs[i])
+        for phase_run in phases.values():
             if phase_run.left == 0 and phase_run.after_left == 0:
                 self._complete_phase(phase_run, 0.0)
 
@@ -55,22 +75,20 @@ class Network:
         phase = self.phases[act.phase]
         if phase.complete:  # the phase ends again when the added work ends
             phase.complete = False
-        (run,) = self._create_all((act,))
+        always = self.always
+        bound = self.day_bound[act.phase] or any(r not in always for r, _ in act.needs)
+        (run,) = self._create_all((act,), (bound,))
+        run.key = self.key(run)  # the key it will have when it becomes ready (fifo: set then)
         self._wire(run, now)
 
-    def _create_all(self, acts: tuple[Activity, ...]) -> list[ActivityRun]:
-        """The runs of ``acts``, each counted in its phase, not yet wired.
-
-        A run keeps to the working day unless its phase is around the clock and all
-        its resources are ``hours: always``.
-        """
-        runs, phases, draw, key = self.runs, self.phases, self.draw, self.key
-        always, day_bound = self.always, self.day_bound
+    def _create_all(self, acts: Sequence[Activity], bound: Sequence[bool]) -> list[ActivityRun]:
+        """The runs of ``acts``, each counted in its phase, not yet wired; ``bound``: each
+        keeps to the working day (unless its phase is around the clock and all its
+        resources are ``hours: always``)."""
+        runs, phases, draw = self.runs, self.phases, self.draw
         created = []
-        for act in acts:
-            bound = day_bound[act.phase] or any(r not in always for r, _ in act.needs)
-            run = ActivityRun(act, draw(act), bound)
-            run.key = key(run)  # the key it will have when it becomes ready (fifo: set then)
+        for act, day_bound in zip(acts, bound, strict=True):
+            run = ActivityRun(act, draw(act), day_bound)
             runs[act.id] = run
             phase = phases[act.phase]
             run.phase = phase

@@ -8,10 +8,12 @@ from contextlib import contextmanager
 
 from sim.core.streams import Streams
 from sim.engine.injects import Fate, schedule_injects
+from sim.engine.lean import lean_activity_rows
 from sim.engine.recorder import Event
 from sim.engine.simulation import Engine
 from sim.engine.stuck import explain_stuck
 from sim.results import RunResult, build_result
+from sim.results.build import lean_result
 from sim.scenario.model import Activity, Scenario
 
 
@@ -32,8 +34,10 @@ def simulate(scenario: Scenario, seed: int | None = None, *, replication: int = 
     durations when the caller has made them already (an ensemble makes them for many
     replications at once, :class:`sim.engine.batch.draws.Draws`: the same numbers), and
     ``injects`` the injects' fates, likewise.
-    ``lean=True``: only what an ensemble's statistics read (no ``blocked`` records, no
-    group table, no waits or bottlenecks); a single run keeps the full log and tables.
+    ``lean=True``: only what an ensemble's statistics read: no group table, waits or
+    bottlenecks, and a log without ``ready``, ``start``, ``resume`` and ``blocked``
+    records (the activity and resource tables are the engine's own counts,
+    :mod:`sim.engine.lean`: the same numbers); a single run keeps the full log and tables.
     """
     run_seed = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
 
@@ -89,9 +93,17 @@ def _run(scenario: Scenario, run_seed: int, replication: int, plan: bool,
         for inject in scenario.injects:
             if inject.id not in engine.fired:
                 engine.log(Event(end, "inject_skipped", inject=inject.id, reason="after_end"))
-    engine.close()
-    result = build_result(scenario, run_seed, replication, engine.recorder.events,
-                          capped=engine.capped, plan=plan, lean=lean)
+    if lean:
+        rows = lean_activity_rows(engine)
+        engine.close()
+        usage = {rid: res.steps or [] for rid, res in engine.resources.items()}
+        result = lean_result(scenario, run_seed, replication, engine.recorder.events, rows,
+                             usage, capped=engine.capped, plan=plan)
+    else:
+        engine.close()
+        result = build_result(scenario, run_seed, replication, engine.recorder.events,
+                              capped=engine.capped, plan=plan)
+    engine.let_go()
     result.extra["draws"] = draws  # drawn durations of random activities (sensitivity)
     result.extra["inject_draws"] = inject_draws
     return result

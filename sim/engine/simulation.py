@@ -30,6 +30,7 @@ from sim.engine.state import (
     PhaseRun,
     ResourceState,
 )
+from sim.engine.wiring import static_key
 from sim.scenario.model import Activity, Phase, Scenario
 
 INF = float("inf")
@@ -38,8 +39,16 @@ INF = float("inf")
 record = Event._make
 
 
-def _unrecorded(_event: Event) -> None:
-    """The log of a lean run's dispatcher: its ``blocked`` records are not kept."""
+def step(res: ResourceState, now: float) -> None:
+    """Note ``res``'s use and capacity now in its step table (a step at the same time as
+    the last one replaces it, as :func:`sim.results.steps.read_steps` does)."""
+    steps = res.steps
+    assert steps is not None
+    row = (now, res.in_use, res.now)
+    if steps[-1][0] == now:
+        steps[-1] = row
+    else:
+        steps.append(row)
 
 
 class Engine:
@@ -48,7 +57,9 @@ class Engine:
     def __init__(self, scenario: Scenario, draw: Callable[[Activity], float],
                  time_cap: float, *, lean: bool = False) -> None:
         """``lean``: leave out the ``blocked`` records, which only the waiting tables and
-        bottlenecks read (an ensemble's replications need neither)."""
+        bottlenecks read (an ensemble's replications need neither), and the ``ready``,
+        ``start`` and ``resume`` records: a lean run's activity and resource tables come
+        from the engine's own counts (:mod:`sim.engine.lean`), the same numbers."""
         self.scenario = scenario
         self.env = simpy.Environment(initial_time=0.0)
         self.finished = False  # all work done and no inject will add more
@@ -58,9 +69,13 @@ class Engine:
         self.time_cap = time_cap
         self.resources = {r.id: ResourceState(r.id, r.capacity, r.always)
                           for r in scenario.resources}
+        self.full = not lean  # the log has every record
+        if lean:
+            for res in self.resources.values():
+                res.steps = [(0.0, 0, res.capacity)]
         self.groups = {g.id: GroupState(g.id, g.teams) for g in scenario.groups}
         self.dispatcher = Dispatcher(self.clock, self.groups, self.resources,
-                                     _unrecorded if lean else self.log,
+                                     None if lean else self.log,
                                      self._start, self._wake_at)
         self.running: set[ActivityRun] = set()  # working now (what injects may pause)
         self.pending_adds = 0
@@ -92,17 +107,10 @@ class Engine:
         return self.network.unfinished
 
     def key(self, run: ActivityRun) -> Key:
-        """Dispatch order: paused work first, then the dispatch rule, then written order.
-
-        For ``critical_path`` and ``priority`` the order is static, so the key is one
-        number: the activity's rank, plus the number of activities unless it has started
-        (a third of the cost of a tuple in the heaps). ``fifo`` orders by the ready time.
-        """
-        started = run.first_start is not None
-        if self.rank:
-            return self.rank[run.act.id] + (0 if started else len(self.rank))
+        """Dispatch order: paused work first, then the dispatch rule, then written order
+        (:func:`sim.engine.wiring.static_key`)."""
         ready = run.ready_at if run.ready_at is not None else 0.0
-        return (0.0 if started else 1.0, ready, float(run.act.order))
+        return static_key(self.rank, run.act, run.first_start is not None, ready)
 
     # ------------------------------------------------------------ scheduling helpers
 
@@ -120,6 +128,13 @@ class Engine:
         self.dispatcher.invalidate()
         if dispatch:
             self.request_dispatch()
+
+    def capacity_changed(self, res: ResourceState, inject_id: str) -> None:
+        """``res``'s capacity is now ``res.now``: its record, and its step in a lean run."""
+        self.log(Event(self.env.now, "capacity", resource=res.id, inject=inject_id,
+                       amount=res.now))
+        if res.steps is not None:
+            step(res, self.env.now)
 
     def capacity_blocker(self, run: ActivityRun) -> tuple[str, str | None] | None:
         """The group or resource that keeps ``run`` from starting now, calendar aside."""
@@ -146,18 +161,18 @@ class Engine:
             when = run.phase.start
         now = self.env.now
         if when > now + EPS:
-            self.at(when - now, lambda _e: self._make_ready(run))
+            self.at(when - now, lambda _e: self._make_ready(run, self.env.now))
         else:
-            self._make_ready(run)
+            self._make_ready(run, now)
 
-    def _make_ready(self, run: ActivityRun) -> None:
-        now = self.env.now
+    def _make_ready(self, run: ActivityRun, now: float) -> None:
         run.state = READY
         run.ready_at = now
         if self.rule == "fifo":  # the other rules' keys were set when the run was created
             run.key = self.key(run)
-        act = run.act
-        self.log(record((now, "ready", act.id, None, None, None, None, None, act.phase)))
+        if self.full:
+            act = run.act
+            self.log(record((now, "ready", act.id, None, None, None, None, None, act.phase)))
         self.dispatcher.add(run)
 
     # ------------------------------------------------------------ work
@@ -173,23 +188,32 @@ class Engine:
             res = resources[rid]
             res.in_use += amount
             res.free -= amount
+            steps = res.steps
+            if steps is not None:  # step(), inline: the hot path
+                if steps[-1][0] == now:
+                    steps[-1] = (now, res.in_use, res.now)
+                else:
+                    steps.append((now, res.in_use, res.now))
         resumed = run.first_start is not None
         if not resumed:
             run.first_start = now
+        elif run.pause_at is not None:
+            run.paused += now - run.pause_at
+            run.pause_at = None
         run.state = RUNNING
         run.blocked = None
         run.seg_start = now
         self.running.add(run)
-        self.log(record((now, "resume" if resumed else "start", act.id, None, None, None,
-                         None, None, act.phase)))
-        self._schedule_end(run, window)
+        if self.full:
+            self.log(record((now, "resume" if resumed else "start", act.id, None, None, None,
+                             None, None, act.phase)))
+        self._schedule_end(run, window, now)
 
-    def _schedule_end(self, run: ActivityRun, window: Window) -> None:
+    def _schedule_end(self, run: ActivityRun, window: Window, now: float) -> None:
         """Schedule the end of the running segment: finish, or pause at the end of the day.
 
-        ``window``: the working window at ``run.seg_start``.
+        ``window``: the working window at ``run.seg_start``; ``now``: the time now.
         """
-        now = self.env.now
         end = run.seg_start + run.remaining
         split = False
         # a splittable activity, one longer than a day, or one a delay made run past the
@@ -209,9 +233,9 @@ class Engine:
         if split:
             self.pause(run, "day_end")
         else:
-            self._finish(run)
+            self._finish(run, self.env.now)
 
-    def _free(self, run: ActivityRun) -> None:
+    def _free(self, run: ActivityRun, now: float) -> None:
         freed = self.dispatcher.freed
         for gid, teams in run.act.groups:
             group = self.groups[gid]
@@ -222,11 +246,16 @@ class Engine:
             res.in_use -= amount
             res.free += amount
             freed.add(res)
+            steps = res.steps
+            if steps is not None:  # step(), inline: the hot path
+                if steps[-1][0] == now:
+                    steps[-1] = (now, res.in_use, res.now)
+                else:
+                    steps.append((now, res.in_use, res.now))
         self.running.discard(run)
 
-    def _finish(self, run: ActivityRun) -> None:
-        now = self.env.now
-        self._free(run)
+    def _finish(self, run: ActivityRun, now: float) -> None:
+        self._free(run, now)
         run.state = DONE
         run.remaining = 0.0
         run.seg_end = now
@@ -247,11 +276,13 @@ class Engine:
         now = self.env.now
         run.remaining = max(0.0, run.remaining - (now - run.seg_start))
         if run.remaining <= EPS:  # its work is done at this very moment: it finishes
-            self._finish(run)
+            self._finish(run, now)
             return
         run.end_token += 1
-        self._free(run)
+        self._free(run, now)
         run.state = PAUSED
+        run.pause_at = now
+        run.interruptions += 1
         run.key = self.key(run)  # already started: precedence over fresh starts
         self.log(Event(now, "pause", run.act.id, reason=reason, amount=run.remaining,
                        phase=run.act.phase, inject=None if reason == "day_end" else reason))
@@ -263,7 +294,7 @@ class Engine:
         run.remaining += hours
         run.recheck_at = -INF  # its fit in the working day changed: check it again
         if run.state == RUNNING:
-            self._schedule_end(run, self.clock.window(run.seg_start))
+            self._schedule_end(run, self.clock.window(run.seg_start), self.env.now)
         else:
             self.dispatcher.refile(run)
 
@@ -276,20 +307,23 @@ class Engine:
     def run(self) -> None:
         """Step until all work is done, nothing can happen any more, or the time cap."""
         env, cap, dispatcher = self.env, self.time_cap, self.dispatcher
+        peek, step = env.peek, env.step
+        now = env.now  # a step takes the clock to the time peek gave
         self.check_done()
         while not self.finished:
-            when = env.peek()
-            if dispatcher.pending and when > env.now:  # the instant is over: dispatch
-                dispatcher.dispatch(env.now)
+            when = peek()
+            if dispatcher.pending and when > now:  # the instant is over: dispatch
+                dispatcher.dispatch(now)
                 continue
             if when == INF:
                 break  # nothing left to happen and work remains: stuck
             if when > cap:  # the clock runs to the cap, where the run stops as stuck
                 self.capped = True
-                if cap > env.now:
+                if cap > now:
                     env.run(until=cap)
                 break
-            env.step()
+            step()
+            now = when
 
     def close(self) -> None:
         """Drop the run-time state once the log is complete.
@@ -301,6 +335,21 @@ class Engine:
         self.network.close()
         self.dispatcher.clear()
         self.running.clear()
+
+    def let_go(self) -> None:
+        """The run is over and a result holds its log and step tables: let go of them, and
+        of the parts that call back into the engine, which is then spent.
+
+        The dispatcher and the network hold the engine's methods, and SimPy's pending
+        events (an inject due after the end) callbacks into it: cycles that only the
+        cyclic collector frees, a full one walking the whole heap. Without them, reference
+        counting frees the engine as soon as the caller lets go of it; with pending
+        events, what is left for the collector is the environment and a small engine.
+        """
+        self.recorder.events.clear()
+        for res in self.resources.values():
+            res.steps = None
+        del self.dispatcher, self.network, self.env
 
     def unfinished_runs(self) -> list[ActivityRun]:
         return [r for r in self.network.runs.values() if r.state != DONE]

@@ -15,8 +15,9 @@ class ActivityRun:
 
     __slots__ = (
         "act", "blocked", "blocked_need", "blocked_on", "bound", "dep_ready", "dependents",
-        "deps_left", "end_token", "first_start", "key", "phase", "ready_at", "recheck_at",
-        "remaining", "seen", "seg_end", "seg_start", "stamp", "state", "work",
+        "deps_left", "end_token", "first_start", "interruptions", "key", "pause_at", "paused",
+        "phase", "ready_at", "recheck_at", "remaining", "seen", "seg_end", "seg_start", "stamp",
+        "state", "work",
     )
 
     def __init__(self, act: Activity, work: float, bound: bool) -> None:
@@ -42,6 +43,10 @@ class ActivityRun:
         self.phase: PhaseRun | None = None
         self.stamp = 0  # bumped whenever the waiting index files it anew: older entries are stale
         self.seen = -1  # the last dispatch that looked at it
+        # what its trace in the log says of its pauses (a lean run reads them from here)
+        self.pause_at: float | None = None  # paused since
+        self.paused = 0.0  # hours paused, up to the last resume
+        self.interruptions = 0  # pauses
 
 
 # A waiting activity filed under what holds it: (dispatch key, stamp, run). Keys are unique,
@@ -66,7 +71,8 @@ class PhaseRun:
 
 
 class ResourceState:
-    __slots__ = ("always", "capacity", "free", "held", "id", "in_use", "last_change", "now")
+    __slots__ = ("always", "blocker", "capacity", "free", "held", "id", "in_use", "last_change",
+                 "now", "steps")
 
     def __init__(self, resource_id: str, capacity: int, always: bool) -> None:
         self.id = resource_id
@@ -77,10 +83,14 @@ class ResourceState:
         self.always = always
         self.last_change: str | None = None  # inject that last changed the capacity
         self.held: list[Entry] = []  # heap of the ready activities it holds back
+        self.blocker = ("resource", resource_id)  # why those it holds back wait
+        # (t, units in use, capacity) after each change, kept by a lean run (whose log has no
+        # start records to read them from): sim.results.steps.read_steps's table
+        self.steps: list[tuple[float, int, int]] | None = None
 
 
 class GroupState:
-    __slots__ = ("down", "free", "held", "id", "last_change", "teams")
+    __slots__ = ("blocker", "down", "down_blocker", "free", "held", "id", "last_change", "teams")
 
     def __init__(self, group_id: str, teams: int) -> None:
         self.id = group_id
@@ -89,3 +99,5 @@ class GroupState:
         self.down = 0  # overlapping group_unavailable injects in force
         self.last_change: str | None = None
         self.held: list[Entry] = []  # heap of the ready activities it holds back
+        self.blocker = ("group", group_id)  # why those it holds back wait
+        self.down_blocker = ("group_unavailable", group_id)

@@ -56,6 +56,27 @@ def build_result(scenario: Scenario, seed: int, replication: int, events: Sequen
     )
 
 
+def lean_result(scenario: Scenario, seed: int, replication: int, events: Sequence[Event],
+                per_act: list[ActivityRow], usage: dict[str, UsageSteps], *,
+                capped: bool = False, plan: bool = False) -> RunResult:
+    """:func:`build_result` with ``lean=True``, given the activity rows and the resource
+    step tables (a lean run's engine keeps them: its log has no ``ready``, ``start`` or
+    ``resume`` records to read them from)."""
+    end = max((r.end_h for r in per_act if r.end_h is not None), default=0.0)
+    stuck = tuple({"activity": e.activity or "", "reason": e.reason or ""}
+                  for e in events if e[1] == "stuck")
+    if stuck:
+        end = max(end, events[-1].t if events else 0.0)
+    planned = scenario.planned_end
+    return RunResult(
+        scenario=scenario, seed=seed, replication=replication, events=tuple(events),
+        activities=tuple(per_act), phases=phase_rows(scenario, per_act),
+        resources=resource_rows(scenario, usage, end, {}), groups={}, bottlenecks=(),
+        end_h=end, planned_end_h=planned, on_time=not stuck and end <= planned + EPS,
+        stuck=stuck, capped=capped, plan=plan, calendar_wait_h=0.0, usage=usage,
+    )
+
+
 def activity_rows(traces: dict[str, Trace], acts: dict[str, Activity],
                   added_by: dict[str, str]) -> list[ActivityRow]:
     """One row per activity instance, the scenario's first in written order."""
@@ -73,8 +94,9 @@ def activity_rows(traces: dict[str, Trace], acts: dict[str, Activity],
             continue
         rows.append(ActivityRow._make((
             aid, act.base_id, act.name, act.phase, r, s, trace.end, trace.work,
-            (s - r) if (s is not None and r is not None) else 0.0,
-            trace.paused, trace.interruptions, _longest_wait(trace), added_by.get(aid),
+            (s - r) if (s is not None and r is not None) else 0.0, trace.paused,
+            trace.interruptions, "" if trace.waited_on is None else _longest_wait(trace),
+            added_by.get(aid),
         )))
     return rows
 
@@ -111,12 +133,14 @@ def _days(scenario: Scenario, end: float) -> int:
 
 def resource_rows(scenario: Scenario, all_steps: dict[str, UsageSteps], end: float,
                   waits: dict[Held, float]) -> dict[str, ResourceRow]:
-    clock = WorkingTime(scenario.calendar)
     days = _days(scenario, end)
+    # the working hours up to the end: the same for every resource on the working day
+    working = (WorkingTime(scenario.calendar).working_hours(0.0, end)
+               if not all(r.always for r in scenario.resources) else 0.0)
     rows = {}
     for res in scenario.resources:
         steps = all_steps[res.id]
-        available = end if res.always else clock.working_hours(0.0, end)
+        available = end if res.always else working
         busy, lost, busy_by_day = busy_and_lost(steps, res.capacity, end, days)
         denominator = res.capacity * available
         rows[res.id] = ResourceRow(
@@ -146,23 +170,35 @@ def group_rows(scenario: Scenario, events: Sequence[Event], all_steps: dict[str,
 
 
 def phase_rows(scenario: Scenario, rows: Sequence[ActivityRow]) -> dict[str, PhaseRow]:
-    by_phase: dict[str, list[ActivityRow]] = defaultdict(list)
+    """Each phase: its first start and, once every activity of it has finished, its last
+    end (one pass over the rows; the first of equal times is kept, as min and max do)."""
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    open_: dict[str, bool] = {}  # phase -> has an unfinished activity (once it has rows)
     for row in rows:
-        by_phase[row.phase].append(row)
+        pid, start, end = row.phase, row.start_h, row.end_h
+        if start is not None:
+            earliest = first.get(pid)
+            if earliest is None or start < earliest:
+                first[pid] = start
+        if end is None:
+            open_[pid] = True
+            continue
+        open_.setdefault(pid, False)
+        latest = last.get(pid)
+        if latest is None or end > latest:
+            last[pid] = end
     out = {}
     for phase in scenario.phases:
-        members = by_phase.get(phase.id, [])
-        starts = [r.start_h for r in members if r.start_h is not None]
-        ends = [r.end_h for r in members if r.end_h is not None]
-        finished = bool(members) and len(ends) == len(members)
-        start = min(starts) if starts else None
-        end = max(ends) if finished else None
-        duration = end - start if (end is not None and start is not None) else None
+        finished = open_.get(phase.id) is False
+        start_h = first.get(phase.id)
+        end_h = last.get(phase.id) if finished else None
+        duration = end_h - start_h if (end_h is not None and start_h is not None) else None
         late = None
-        if phase.due is not None and end is not None:
-            late = max(0.0, end - phase.due)
+        if phase.due is not None and end_h is not None:
+            late = max(0.0, end_h - phase.due)
         out[phase.id] = PhaseRow(
-            id=phase.id, name=phase.name, start_h=start, end_h=end, due_h=phase.due,
+            id=phase.id, name=phase.name, start_h=start_h, end_h=end_h, due_h=phase.due,
             late_h=late, limit_h=phase.limit, duration_h=duration,
             breach=bool(phase.limit is not None and duration is not None
                         and duration > phase.limit + EPS),

@@ -29,16 +29,22 @@ def read_steps(index: LogIndex, events: Iterable[Event], *,
     workload: dict[str, GroupSteps] = {gid: [(0.0, 0)] for gid in busy}
     for ev in events:
         sign = sign_of.get(ev[1])
-        aid = ev[2]
-        if sign is not None and aid is not None:
+        if sign is not None:
+            aid = ev[2]
+            if aid is None:
+                continue
             t = ev[0]
             for rid, amount in needs.get(aid, ()):
-                in_use[rid] += sign * amount
-                _put(usage[rid], (t, in_use[rid], capacity[rid]))
+                used = in_use[rid] = in_use[rid] + sign * amount
+                steps = usage[rid]
+                if steps[-1][0] == t:  # _put, inline: the hot path
+                    steps[-1] = (t, used, capacity[rid])
+                else:
+                    steps.append((t, used, capacity[rid]))
             for gid, teams in uses.get(aid, ()):
                 busy[gid] += sign * teams
                 _put(workload[gid], (t, busy[gid]))
-        elif ev[1] == "capacity" and aid is None and ev[3] in capacity and ev[6] is not None:
+        elif ev[1] == "capacity" and ev[2] is None and ev[3] in capacity and ev[6] is not None:
             rid = ev[3]
             capacity[rid] = int(ev[6])
             _put(usage[rid], (ev[0], in_use[rid], capacity[rid]))
@@ -114,17 +120,31 @@ def spread(totals: list[float], value: int, t0: float, t1: float) -> None:
 def busy_and_lost(steps: Sequence[tuple[float, int, int]], capacity: int, end: float,
                   days: int) -> tuple[float, float, list[float]]:
     """Unit-hours in use and unit-hours taken away (below ``capacity``) up to ``end``, and
-    the hours in use per day (:func:`by_day` of the steps), in one pass."""
+    the hours in use per day (:func:`by_day` of the steps), in one pass.
+
+    Terms that are zero (no unit in use, none taken away) are not added: adding zero
+    leaves a sum as it is, so the figures are those of adding every term.
+    """
     busy = lost = 0.0
     totals = [0.0] * days
-    for (t0, used, now), following in zip(steps, [*steps[1:], (end,)], strict=True):
-        t1 = following[0]
+    ends = [s[0] for s in steps]
+    ends[:-1] = ends[1:]
+    if ends:
+        ends[-1] = end
+    for (t0, used, now), t1 in zip(steps, ends, strict=True):
         if t1 > t0:
-            span = min(t1, end) - t0
-            busy += used * span
-            lost += (capacity - now) * span
-        if used:
-            spread(totals, used, t0, t1)
+            span = (t1 if t1 < end else end) - t0
+            if used:
+                busy += used * span
+            if now != capacity:
+                lost += (capacity - now) * span
+        if used and t0 < t1 - EPS:
+            day = int(t0 // 24)
+            if t1 <= (day + 1) * 24.0:  # within one day (spread's first case): most steps
+                if day < days:
+                    totals[day] += used * (t1 - t0)
+            else:
+                spread(totals, used, t0, t1)
     return busy, lost, totals
 
 
