@@ -203,7 +203,8 @@ def criticality(result: EnsembleResult, ax: Axes | None = None, *, top: int = 25
     for patch in bars.patches:
         patch.set_gid("criticality-bar")
     for y, (_a, c) in enumerate(rows):
-        ax.text(c + 0.01, y, f"{c:.0%}" if c >= 0.005 else "<1%", va="center", ha="left", fontsize=style.SMALL_SIZE,
+        ax.text(c + 0.01, y, f"{c:.0%}" if c >= 0.005 else "<1%", va="center", ha="left",
+                fontsize=style.SMALL_SIZE,
                 color=style.INK)
     ax.set_xlim(0, 1.1)
     ax.xaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
