@@ -188,12 +188,8 @@ class Engine:
             res = resources[rid]
             res.in_use += amount
             res.free -= amount
-            steps = res.steps
-            if steps is not None:  # step(), inline: the hot path
-                if steps[-1][0] == now:
-                    steps[-1] = (now, res.in_use, res.now)
-                else:
-                    steps.append((now, res.in_use, res.now))
+            if res.steps is not None:
+                step(res, now)
         resumed = run.first_start is not None
         if not resumed:
             run.first_start = now
@@ -246,12 +242,8 @@ class Engine:
             res.in_use -= amount
             res.free += amount
             freed.add(res)
-            steps = res.steps
-            if steps is not None:  # step(), inline: the hot path
-                if steps[-1][0] == now:
-                    steps[-1] = (now, res.in_use, res.now)
-                else:
-                    steps.append((now, res.in_use, res.now))
+            if res.steps is not None:
+                step(res, now)
         self.running.discard(run)
 
     def _finish(self, run: ActivityRun, now: float) -> None:
