@@ -35,21 +35,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from mcprojsim_compare import network, tabletop_yaml  # noqa: E402  (a sibling script)
+from mc_targets import KAZIND, MEASURE, TABLETOP  # noqa: E402  (sibling scripts)
+from mcprojsim_compare import network, tabletop_yaml  # noqa: E402
 
-KAZIND = REPO / "scenarios" / "kazind21.yaml"
 PYTHON = str(REPO / ".venv" / "bin" / "python")
-TABLETOP = str(REPO / ".venv" / "bin" / "tabletop")
-# runs a command; prints its wall seconds and CPU seconds (it and any process it waited for)
-MEASURE = (
-    "import resource, subprocess, sys, time\n"
-    "t0 = time.perf_counter()\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
-    "wall = time.perf_counter() - t0\n"
-    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(done.returncode, wall, use.ru_utime + use.ru_stime)\n"
-    "sys.stderr.write(done.stderr.decode()[-2000:] if done.returncode else '')\n"
-)
 IMPORTS = "import sim.cli.main, sim.cli.commands.mc"
 # --via-main: the command through sim.cli.main.main, as trees before sim.cli.console ran
 VIA_MAIN = [PYTHON, "-c", "import sys; from sim.cli.main import main; sys.exit(main())"]
@@ -59,7 +48,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall s, CPU s) of ``cmd`` as a process."""
     done = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True,
                           text=True, check=True, env=env)
-    code, wall, cpu = done.stdout.split()
+    code, wall, cpu, _peak_kb = done.stdout.split()
     if code != "0":
         print(f"  exit status {code}: {done.stderr.strip()[-300:]}")
     return float(wall), float(cpu)
