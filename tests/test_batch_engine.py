@@ -29,7 +29,7 @@ from sim.engine.batch import Graph, batch_schedule, batch_verdict
 from sim.engine.batch.draws import from_unit
 from sim.engine.batch.philox import first_block, replication_keys, unit
 from sim.ensemble import Layout, ensemble, run_chunk
-from sim.ensemble.batch_chain import phase_chain_masks
+from sim.ensemble.batch_chain import chain_masks
 from sim.ensemble.engines import EngineError, choose_engine
 from sim.ensemble.indexed import ensemble_with_indices
 from sim.scenario.model import Scenario
@@ -75,7 +75,9 @@ def assert_same_replications(scenario: Scenario, n: int, seed: int) -> None:
     sched = batch_schedule(scenario, graph, seed, 0, n, default_time_cap(scenario))
     assert not sched.uncertain.any()
     # the walk on arrays itself, not the event engine's reruns, gives the phase chains
-    masks, unsure = phase_chain_masks(scenario, layout, sched, n)
+    critical, masks, unsure = chain_masks(scenario, layout, sched, n)
+    assert [c for c, u in zip(critical, unsure, strict=True) if not u] == [
+        c for c, u in zip(event.critical, unsure, strict=True) if not u]
     assert unsure.sum() <= n // 5
     np.testing.assert_array_equal(masks[~unsure], event.phase_critical[~unsure])
     for i in range(n):

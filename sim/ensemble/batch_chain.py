@@ -50,6 +50,12 @@ class _Net:
             ready=np.stack([a.ready for a in acts], axis=1),
             paused=[list(a.paused) for a in acts])
 
+    def rows(self, part: slice) -> _Net:
+        """The same network with only the replications of ``part``."""
+        return replace(self, finish=self.finish[part], start=self.start[part],
+                       ready=self.ready[part],
+                       paused=[[times[part] for times in p] for p in self.paused])
+
     def last_of(self, members: NDArray[np.bool_]) -> NDArray[np.intp]:
         """Per replication, the one of ``members`` (a mask of activities) that finished
         last, the first written on a tie: where the walk back starts."""
@@ -76,44 +82,40 @@ class _Net:
         return members, unsure
 
 
-def chains(scenario: Scenario, layout: Layout,
-           sched: BatchSchedule) -> tuple[list[frozenset[int]], NDArray[np.bool_]]:
-    """Each replication's critical activities (indices into ``layout.activities``), and
-    where the walk could not be sure.
+def chain_masks(scenario: Scenario, layout: Layout, sched: BatchSchedule, count: int
+                ) -> tuple[list[frozenset[int]], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Each replication's critical activities (indices into ``layout.activities``); for
+    the first ``count``, each phase's chain
+    (:func:`~sim.ensemble.criticality.phase_chains`) as a [replication, phase, activity]
+    mask; and where the walk could not be sure.
 
     All replications step back together while each step is to a dependency; one whose
     chain reaches an activity that waited and shares a group or resource with others is
-    walked on its own (:func:`_walk`), as :func:`critical_chain` does.
+    walked on its own (:func:`_walk`), as :func:`critical_chain` does. Where the phases'
+    chains are walked, the critical chain is that of the phase of the activity that
+    finished last (it is also its phase's last: the same walk from the same start).
     """
     n = sched.stop - sched.start
+    phases = np.zeros((count, len(layout.phases), len(layout.activities)), dtype=bool)
     if not sched.activities:
-        return [frozenset()] * n, np.zeros(n, dtype=bool)
+        return [frozenset()] * n, phases, np.zeros(n, dtype=bool)
     net = _Net.of(scenario, layout, sched)
-    members, unsure = net.walk(net.last_of(np.ones(len(layout.activities), dtype=bool)))
-    rows, cols = np.nonzero(members)
-    cuts = np.searchsorted(rows, np.arange(1, n))
-    return [frozenset(c) for c in np.split(cols, cuts)], unsure
-
-
-def phase_chain_masks(scenario: Scenario, layout: Layout, sched: BatchSchedule,
-                      count: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """For the first ``count`` replications, each phase's chain
-    (:func:`~sim.ensemble.criticality.phase_chains`) as a [replication, phase, activity]
-    mask, and where the walk could not be sure."""
-    out = np.zeros((count, len(layout.phases), len(layout.activities)), dtype=bool)
-    unsure = np.zeros(count, dtype=bool)
-    if not count or not sched.activities:
-        return out, unsure
-    net = _Net.of(scenario, layout, sched)
-    net = replace(net, finish=net.finish[:count], start=net.start[:count],
-                  ready=net.ready[:count])
+    first = net.last_of(np.ones(len(layout.activities), dtype=bool))
+    head, head_unsure = net.rows(slice(0, count)), np.zeros(count, dtype=bool)
     phase_of = np.array([a.phase for a in scenario.activities])
     for k, pid in enumerate(layout.phases):
         members = phase_of == pid
-        if members.any():
-            out[:, k], doubt = net.walk(net.last_of(members))
-            unsure |= doubt
-    return out, unsure
+        if count and members.any():
+            phases[:, k], doubt = head.walk(head.last_of(members))
+            head_unsure |= doubt
+    own_phase = np.array([layout.phases.index(a.phase) for a in scenario.activities])
+    critical = np.empty((n, len(layout.activities)), dtype=bool)
+    critical[:count] = phases[np.arange(count), own_phase[first[:count]]]
+    critical[count:], tail_unsure = net.rows(slice(count, n)).walk(first[count:])
+    rows, cols = np.nonzero(critical)
+    cuts = np.searchsorted(rows, np.arange(1, n))
+    return ([frozenset(c) for c in np.split(cols, cuts)], phases,
+            np.concatenate([head_unsure, tail_unsure]))
 
 
 def _together(net: _Net, first: NDArray[np.intp]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:

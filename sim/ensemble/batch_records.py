@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from sim.core.timefmt import EPS
 from sim.engine import default_time_cap, simulate
 from sim.engine.batch import ActivityArrays, BatchSchedule, Graph, batch_schedule
-from sim.ensemble.batch_chain import chains, phase_chain_masks
+from sim.ensemble.batch_chain import chain_masks
 from sim.ensemble.layout import Layout
 from sim.ensemble.records import Packed, critical_array, pack, record_of
 from sim.scenario.model import Scenario
@@ -35,11 +35,9 @@ def batch_chunk(scenario: Scenario, seed: int, start: int, stop: int, keep: int,
     assert graph is not None, "an eligible scenario has an order"
     sched = batch_schedule(scenario, graph, seed, start, stop, default_time_cap(scenario))
     values = _values(scenario, layout, sched)
-    critical, unsure = chains(scenario, layout, sched)
     count = max(0, min(indexed, stop) - start)
-    phase_critical, phase_unsure = phase_chain_masks(scenario, layout, sched, count)
+    critical, phase_critical, unsure = chain_masks(scenario, layout, sched, count)
     redo = sched.uncertain | unsure
-    redo[:count] |= phase_unsure
     redo[: max(0, min(keep, stop) - start)] = True
     full: list[object] = [None] * (stop - start)
     for k in np.flatnonzero(redo).tolist():
